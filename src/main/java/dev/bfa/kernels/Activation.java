@@ -1,0 +1,42 @@
+package dev.bfa.kernels;
+
+/**
+ * Hidden-layer non-linearities. Each defines its value and its derivative, the derivative taken
+ * from the activation's <em>output</em> h = σ(x) so that the backward pass needs only H.
+ * These scalar definitions are the reference; vector kernels perform the same operations.
+ */
+public enum Activation {
+    /** σ(x) = max(x, 0) with Java's max (NaN stays NaN, -0 becomes +0); σ' = 1 where h &gt; 0, NaN where h is NaN, else 0. */
+    RELU {
+        @Override
+        public float apply(float x) {
+            return Math.max(x, 0f);
+        }
+
+        @Override
+        public float derivativeFromOutput(float h) {
+            return h > 0f ? 1f : (Float.isNaN(h) ? h : 0f);
+        }
+    },
+    /** σ(x) = {@link FloatMath#tanh}; σ' = fma(-h, h, 1). */
+    TANH {
+        @Override
+        public float apply(float x) {
+            return FloatMath.tanh(x);
+        }
+
+        @Override
+        public float derivativeFromOutput(float h) {
+            return Math.fma(-h, h, 1f);
+        }
+    };
+
+    public abstract float apply(float x);
+
+    public abstract float derivativeFromOutput(float h);
+
+    /** The name users type: "relu" or "tanh". */
+    public String cliName() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,61 @@
+package dev.bfa.kernels;
+
+import dev.bfa.memory.FloatMatrix;
+
+/** Argument checks shared by every {@link Kernels} implementation, so both reject the same calls. */
+public final class Shapes {
+    private Shapes() {
+    }
+
+    /** C (m x n) = A (m x k) · B (k x n), with C sharing memory with neither input. */
+    public static void checkGemm(FloatMatrix a, FloatMatrix b, FloatMatrix c) {
+        if (a.cols() != b.rows() || c.rows() != a.rows() || c.cols() != b.cols()) {
+            throw new IllegalArgumentException("gemm shapes do not fit: A " + a + ", B " + b + ", C " + c);
+        }
+        if (overlap(a, c) || overlap(b, c)) {
+            throw new IllegalArgumentException("gemm output C must not share memory with A or B");
+        }
+    }
+
+    /** A row-wise operation on {@code rows x n} matrices with a {@code 1 x n} row vector. */
+    public static void checkRowOp(FloatMatrix z, FloatMatrix rowVector, FloatMatrix out) {
+        checkSameShape(z, out, out);
+        if (rowVector.rows() != 1 || rowVector.cols() != z.cols()) {
+            throw new IllegalArgumentException("row vector " + rowVector + " does not fit rows of " + z);
+        }
+    }
+
+    public static void checkSameShape(FloatMatrix a, FloatMatrix b, FloatMatrix c) {
+        if (!a.sameShape(b) || !a.sameShape(c)) {
+            throw new IllegalArgumentException("shapes differ: " + a + ", " + b + ", " + c);
+        }
+    }
+
+    public static void checkColumnSums(FloatMatrix d, FloatMatrix out) {
+        if (out.rows() != 1 || out.cols() != d.cols()) {
+            throw new IllegalArgumentException("column sums of " + d + " do not fit " + out);
+        }
+    }
+
+    public static void checkSoftmax(FloatMatrix logits, int[] labels, FloatMatrix grad) {
+        checkSameShape(logits, grad, grad);
+        if (labels.length < logits.rows()) {
+            throw new IllegalArgumentException(labels.length + " labels for " + logits.rows() + " rows of logits");
+        }
+        for (int i = 0; i < logits.rows(); i++) {
+            if (labels[i] < 0 || labels[i] >= logits.cols()) {
+                throw new IllegalArgumentException("label " + labels[i] + " of row " + i + " is outside 0.."
+                        + (logits.cols() - 1));
+            }
+        }
+    }
+
+    /** Whether the byte ranges of two views intersect (conservatively, by their whole extents). */
+    public static boolean overlap(FloatMatrix x, FloatMatrix y) {
+        long xs = x.segment().address();
+        long ys = y.segment().address();
+        boolean sameBase = x.segment().isNative() == y.segment().isNative()
+                && x.segment().heapBase().equals(y.segment().heapBase());
+        return sameBase && xs < ys + y.segment().byteSize() && ys < xs + x.segment().byteSize();
+    }
+}

@@ -1,0 +1,298 @@
+package dev.bfa.kernels.panama;
+
+import static dev.bfa.kernels.panama.PanamaKernels.NATIVE;
+import static dev.bfa.kernels.panama.PanamaKernels.SPECIES;
+
+import dev.bfa.kernels.Blocking;
+import dev.bfa.kernels.ComputePool;
+import dev.bfa.kernels.Shapes;
+import dev.bfa.memory.FloatMatrix;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+
+/**
+ * Tiled, packed, multithreaded GEMM in the BLIS layering: one loop per cache level around a
+ * register-blocked micro-kernel.
+ *
+ * <pre>
+ * for jc in N step NC            B block   kc x nc  (L3)
+ *   for pc in K step KC          pack B    -> nr-wide panels, zero-padded
+ *     for ic in M step MC        pack A    -> mr-tall panels, zero-padded (L2)
+ *       for jr in nc step NR     B sliver  kc x nr  (L1)
+ *         for ir in mc step MR   micro-kernel: C[mr x nr] += A-panel · B-panel
+ * </pre>
+ *
+ * Every C element is one fma chain over ascending k: blocks of k continue the chain through C,
+ * whose stored floats are exact, so the result equals the scalar reference for any blocking and
+ * any split of C across threads. Threads own disjoint blocks of C; k is never split.
+ */
+final class PanamaGemm {
+    private static final int VL = SPECIES.length();
+    /** Rows of the register tile; the micro-kernel below is unrolled for exactly this many. */
+    static final int MR = 8;
+    /** Columns of the register tile: two vectors. */
+    static final int NR = 2 * VL;
+    private static final long FLOAT_BYTES = Float.BYTES;
+
+    private final Blocking blocking = Blocking.forMicroKernel(MR, NR);
+    private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(() -> new Workspace(blocking));
+
+    Blocking blocking() {
+        return blocking;
+    }
+
+    /** Per-thread packing buffers, allocated once and reused by every call on that thread. */
+    private static final class Workspace {
+        final float[] packedA;
+        final float[] packedB;
+        /** Rows of a transposed operand on their way into a panel. */
+        final float[] lines;
+        final MemorySegment edgeTile;
+
+        Workspace(Blocking b) {
+            packedA = new float[b.mc() * b.kc()];
+            packedB = new float[b.nc() * b.kc()];
+            lines = new float[Math.max(MR, NR) * b.kc()];
+            edgeTile = Arena.ofAuto().allocate((long) MR * NR * Float.BYTES, 64);
+        }
+    }
+
+    void gemm(FloatMatrix a, FloatMatrix b, FloatMatrix c, boolean accumulate, ComputePool pool) {
+        Shapes.checkGemm(a, b, c);
+        if (c.isTransposed()) {
+            // C^T = B^T A^T: the same products summed in the same order, written through plain rows.
+            gemm(b.transpose(), a.transpose(), c.transpose(), accumulate, pool);
+            return;
+        }
+        int m = c.rows();
+        int n = c.cols();
+        Partition grid = Partition.of(ceilDiv(m, MR), ceilDiv(n, NR), pool.threads(), (long) m * n * a.cols());
+        if (grid.tasks() > 1) {
+            PanamaKernels.checkShared(pool, a, b, c);
+        }
+        FloatMatrix at = a.transpose();
+        pool.run(grid.tasks(), task -> {
+            int rowBlock = task / grid.columnParts();
+            int colBlock = task % grid.columnParts();
+            int i0 = grid.rowStart(rowBlock) * MR;
+            int i1 = Math.min(m, grid.rowStart(rowBlock + 1) * MR);
+            int j0 = grid.columnStart(colBlock) * NR;
+            int j1 = Math.min(n, grid.columnStart(colBlock + 1) * NR);
+            computeBlock(at, b, c, i0, i1, j0, j1, accumulate, workspaces.get());
+        });
+    }
+
+    /** C[i0:i1, j0:j1] (+)= A[i0:i1, :] · B[:, j0:j1], single-threaded. {@code at} is A read as k x m. */
+    private void computeBlock(FloatMatrix at, FloatMatrix b, FloatMatrix c, int i0, int i1, int j0, int j1,
+                              boolean accumulate, Workspace ws) {
+        int k = at.rows();
+        for (int jc = j0; jc < j1; jc += blocking.nc()) {
+            int nc = Math.min(blocking.nc(), j1 - jc);
+            for (int pc = 0; pc < k; pc += blocking.kc()) {
+                int kc = Math.min(blocking.kc(), k - pc);
+                boolean fromZero = !accumulate && pc == 0;
+                pack(b, pc, kc, jc, nc, NR, ws.packedB, ws.lines);
+                for (int ic = i0; ic < i1; ic += blocking.mc()) {
+                    int mc = Math.min(blocking.mc(), i1 - ic);
+                    pack(at, pc, kc, ic, mc, MR, ws.packedA, ws.lines);
+                    macroKernel(ws, kc, mc, nc, c, ic, jc, fromZero);
+                }
+            }
+        }
+    }
+
+    private static void macroKernel(Workspace ws, int kc, int mc, int nc, FloatMatrix c, int ic, int jc,
+                                    boolean fromZero) {
+        MemorySegment cSegment = c.segment();
+        long ldc = (long) c.ld() * FLOAT_BYTES;
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int bOffset = (jr / NR) * kc * NR;
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir);
+                int aOffset = (ir / MR) * kc * MR;
+                long cOffset = c.storageOffset(ic + ir, jc + jr);
+                if (mr == MR && nr == NR) {
+                    microKernel(ws.packedA, aOffset, ws.packedB, bOffset, kc, cSegment, cOffset, ldc, fromZero);
+                } else {
+                    // Ragged edge: run the same micro-kernel on a full tile in scratch memory.
+                    long tileLd = (long) NR * FLOAT_BYTES;
+                    if (!fromZero) {
+                        copyTile(cSegment, cOffset, ldc, ws.edgeTile, 0, tileLd, mr, nr);
+                    }
+                    microKernel(ws.packedA, aOffset, ws.packedB, bOffset, kc, ws.edgeTile, 0, tileLd, fromZero);
+                    copyTile(ws.edgeTile, 0, tileLd, cSegment, cOffset, ldc, mr, nr);
+                }
+            }
+        }
+    }
+
+    private static void copyTile(MemorySegment src, long srcOffset, long srcLd, MemorySegment dst, long dstOffset,
+                                 long dstLd, int rows, int cols) {
+        VectorMask<Float> first = SPECIES.indexInRange(0, cols);
+        VectorMask<Float> second = SPECIES.indexInRange(VL, cols);
+        long secondOffset = (long) VL * FLOAT_BYTES;
+        for (int r = 0; r < rows; r++) {
+            long s = srcOffset + r * srcLd;
+            long d = dstOffset + r * dstLd;
+            FloatVector.fromMemorySegment(SPECIES, src, s, NATIVE, first).intoMemorySegment(dst, d, NATIVE, first);
+            FloatVector.fromMemorySegment(SPECIES, src, s + secondOffset, NATIVE, second)
+                    .intoMemorySegment(dst, d + secondOffset, NATIVE, second);
+        }
+    }
+
+    /**
+     * Packs rows {@code k0 .. k0+kc} and columns {@code j0 .. j0+width} of {@code view} (logically
+     * k x j) into {@code panelWidth}-wide panels: element (kk, j) goes to
+     * {@code dst[(j / panelWidth) * kc * panelWidth + kk * panelWidth + j % panelWidth]}, and the
+     * columns past {@code width} in the last panel are zeros. Used for B (panels of NR columns)
+     * and for A read as k x m (panels of MR rows).
+     */
+    private static void pack(FloatMatrix view, int k0, int kc, int j0, int width, int panelWidth, float[] dst,
+                             float[] lines) {
+        MemorySegment src = view.segment();
+        for (int p = 0; p * panelWidth < width; p++) {
+            int jStart = j0 + p * panelWidth;
+            int w = Math.min(panelWidth, width - p * panelWidth);
+            int base = p * kc * panelWidth;
+            if (!view.isTransposed()) {
+                // Storage rows run along j: copy panel-wide runs with vector loads.
+                for (int kk = 0; kk < kc; kk++) {
+                    long offset = view.storageOffset(k0 + kk, jStart);
+                    int to = base + kk * panelWidth;
+                    for (int col = 0; col < panelWidth; col += VL) {
+                        if (col + VL <= w) {
+                            FloatVector.fromMemorySegment(SPECIES, src, offset + col * FLOAT_BYTES, NATIVE)
+                                    .intoArray(dst, to + col);
+                        } else {
+                            // Lanes past w load as zeros (the padding); lanes past the panel (a panel
+                            // narrower than a vector) are not stored.
+                            VectorMask<Float> valid = SPECIES.indexInRange(col, w);
+                            FloatVector.fromMemorySegment(SPECIES, src, offset + col * FLOAT_BYTES, NATIVE, valid)
+                                    .intoArray(dst, to + col, SPECIES.indexInRange(col, panelWidth));
+                        }
+                    }
+                }
+            } else {
+                // Storage rows run along k: copy the panel's rows in bulk, then transpose them
+                // array to array, writing the panel sequentially.
+                for (int jj = 0; jj < w; jj++) {
+                    MemorySegment.copy(src, ValueLayout.JAVA_FLOAT_UNALIGNED, view.storageOffset(jStart + jj, k0),
+                            lines, jj * kc, kc);
+                }
+                for (int kk = 0; kk < kc; kk++) {
+                    int to = base + kk * panelWidth;
+                    for (int jj = 0; jj < w; jj++) {
+                        dst[to + jj] = lines[jj * kc + kk];
+                    }
+                    for (int jj = w; jj < panelWidth; jj++) {
+                        dst[to + jj] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * C[MR x NR] at {@code c + cOffset} = (fromZero ? 0 : C) + A-panel · B-panel over {@code kc}.
+     * A broadcast of one A value times two B vectors per row: 16 accumulators, 2 loads and 8
+     * broadcasts per step of k. Kept free of calls and loops other than k so C2 keeps all
+     * accumulators in registers.
+     */
+    private static void microKernel(float[] a, int aOffset, float[] b, int bOffset, int kc, MemorySegment c,
+                                    long cOffset, long ldc, boolean fromZero) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
+        long second = (long) VL * FLOAT_BYTES;
+        if (fromZero) {
+            FloatVector zero = FloatVector.zero(SPECIES);
+            c00 = zero; c01 = zero; c10 = zero; c11 = zero; c20 = zero; c21 = zero; c30 = zero; c31 = zero;
+            c40 = zero; c41 = zero; c50 = zero; c51 = zero; c60 = zero; c61 = zero; c70 = zero; c71 = zero;
+        } else {
+            long r = cOffset;
+            c00 = FloatVector.fromMemorySegment(SPECIES, c, r, NATIVE);
+            c01 = FloatVector.fromMemorySegment(SPECIES, c, r + second, NATIVE);
+            r += ldc;
+            c10 = FloatVector.fromMemorySegment(SPECIES, c, r, NATIVE);
+            c11 = FloatVector.fromMemorySegment(SPECIES, c, r + second, NATIVE);
+            r += ldc;
+            c20 = FloatVector.fromMemorySegment(SPECIES, c, r, NATIVE);
+            c21 = FloatVector.fromMemorySegment(SPECIES, c, r + second, NATIVE);
+            r += ldc;
+            c30 = FloatVector.fromMemorySegment(SPECIES, c, r, NATIVE);
+            c31 = FloatVector.fromMemorySegment(SPECIES, c, r + second, NATIVE);
+            r += ldc;
+            c40 = FloatVector.fromMemorySegment(SPECIES, c, r, NATIVE);
+            c41 = FloatVector.fromMemorySegment(SPECIES, c, r + second, NATIVE);
+            r += ldc;
+            c50 = FloatVector.fromMemorySegment(SPECIES, c, r, NATIVE);
+            c51 = FloatVector.fromMemorySegment(SPECIES, c, r + second, NATIVE);
+            r += ldc;
+            c60 = FloatVector.fromMemorySegment(SPECIES, c, r, NATIVE);
+            c61 = FloatVector.fromMemorySegment(SPECIES, c, r + second, NATIVE);
+            r += ldc;
+            c70 = FloatVector.fromMemorySegment(SPECIES, c, r, NATIVE);
+            c71 = FloatVector.fromMemorySegment(SPECIES, c, r + second, NATIVE);
+        }
+        int ai = aOffset;
+        int bi = bOffset;
+        for (int kk = 0; kk < kc; kk++, ai += MR, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + VL);
+            FloatVector x = FloatVector.broadcast(SPECIES, a[ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(SPECIES, a[ai + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(SPECIES, a[ai + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(SPECIES, a[ai + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(SPECIES, a[ai + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(SPECIES, a[ai + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(SPECIES, a[ai + 6]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(SPECIES, a[ai + 7]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+        }
+        long r = cOffset;
+        c00.intoMemorySegment(c, r, NATIVE);
+        c01.intoMemorySegment(c, r + second, NATIVE);
+        r += ldc;
+        c10.intoMemorySegment(c, r, NATIVE);
+        c11.intoMemorySegment(c, r + second, NATIVE);
+        r += ldc;
+        c20.intoMemorySegment(c, r, NATIVE);
+        c21.intoMemorySegment(c, r + second, NATIVE);
+        r += ldc;
+        c30.intoMemorySegment(c, r, NATIVE);
+        c31.intoMemorySegment(c, r + second, NATIVE);
+        r += ldc;
+        c40.intoMemorySegment(c, r, NATIVE);
+        c41.intoMemorySegment(c, r + second, NATIVE);
+        r += ldc;
+        c50.intoMemorySegment(c, r, NATIVE);
+        c51.intoMemorySegment(c, r + second, NATIVE);
+        r += ldc;
+        c60.intoMemorySegment(c, r, NATIVE);
+        c61.intoMemorySegment(c, r + second, NATIVE);
+        r += ldc;
+        c70.intoMemorySegment(c, r, NATIVE);
+        c71.intoMemorySegment(c, r + second, NATIVE);
+    }
+
+    private static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
+    }
+}

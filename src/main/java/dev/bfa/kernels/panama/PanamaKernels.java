@@ -1,0 +1,408 @@
+package dev.bfa.kernels.panama;
+
+import dev.bfa.kernels.Activation;
+import dev.bfa.kernels.AdamStep;
+import dev.bfa.kernels.ComputePool;
+import dev.bfa.kernels.KernelProvider;
+import dev.bfa.kernels.Kernels;
+import dev.bfa.kernels.ScalarKernels;
+import dev.bfa.kernels.Shapes;
+import dev.bfa.kernels.StripedSum;
+import dev.bfa.memory.FloatMatrix;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API kernels. The species is fixed once per JVM (a {@code static final}, so C2 folds
+ * it): the CPU's preferred shape, or the width forced by {@code -Dbfa.vector.bits}. Every kernel
+ * performs, lane by lane, the operations of {@link ScalarKernels} in the same order; sums across a
+ * row keep the 16 striped partials in a small array so the order is independent of the width.
+ *
+ * <p>Row kernels vectorise along storage rows; for the rare transposed view they hand the call
+ * to the reference, whose results are the same by definition.
+ */
+public final class PanamaKernels implements Kernels {
+    static final VectorSpecies<Float> SPECIES = chooseSpecies();
+    static final VectorSpecies<Double> DOUBLES = VectorSpecies.of(double.class, SPECIES.vectorShape());
+    static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    private static final int VL = SPECIES.length();
+    private static final int DL = DOUBLES.length();
+    private static final long VECTOR_BYTES = (long) VL * Float.BYTES;
+
+    private final ScalarKernels reference = new ScalarKernels();
+    private final PanamaGemm gemm = new PanamaGemm();
+    private final ThreadLocal<float[]> partials = ThreadLocal.withInitial(() -> new float[StripedSum.STRIPES]);
+    private final ThreadLocal<double[]> doublePartials = ThreadLocal.withInitial(() -> new double[StripedSum.STRIPES]);
+
+    private PanamaKernels() {
+    }
+
+    private static VectorSpecies<Float> chooseSpecies() {
+        int requested = KernelProvider.parseRequestedBits(
+                System.getProperty(KernelProvider.VECTOR_BITS_PROPERTY, "auto"));
+        return requested > 0 ? VectorSpecies.of(float.class, VectorShape.forBitSize(requested))
+                : FloatVector.SPECIES_PREFERRED;
+    }
+
+    /** Entry point for {@link KernelProvider}. */
+    public static Kernels create() {
+        return new PanamaKernels();
+    }
+
+    /** The float vector width the CPU prefers, whatever is forced. */
+    public static int preferredBits() {
+        return VectorShape.preferredShape().vectorBitSize();
+    }
+
+    /** The width in use. */
+    public static int vectorBits() {
+        return SPECIES.vectorBitSize();
+    }
+
+    @Override
+    public String name() {
+        return "panama-" + SPECIES.vectorBitSize() + "bit (" + VL + " floats, gemm " + gemm.blocking() + ")";
+    }
+
+    static void checkShared(ComputePool pool, FloatMatrix... matrices) {
+        for (FloatMatrix m : matrices) {
+            if (!pool.canAccess(m.segment())) {
+                throw new IllegalArgumentException("matrix " + m + " lives in memory confined to one thread; "
+                        + "multithreaded kernels need a shared arena (Arena.ofShared())");
+            }
+        }
+    }
+
+    @Override
+    public void gemm(FloatMatrix a, FloatMatrix b, FloatMatrix c, boolean accumulate, ComputePool pool) {
+        gemm.gemm(a, b, c, accumulate, pool);
+    }
+
+    private static boolean anyTransposed(FloatMatrix... matrices) {
+        for (FloatMatrix m : matrices) {
+            if (m.isTransposed()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean allTransposed(FloatMatrix... matrices) {
+        for (FloatMatrix m : matrices) {
+            if (!m.isTransposed()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Lanes of the chunk starting at column {@code j} that lie inside a row of {@code n}. */
+    private static VectorMask<Float> tail(int j, int n) {
+        return SPECIES.indexInRange(j, n);
+    }
+
+    /** Adds a chunk starting at column {@code j} to the striped partials (lane l goes to (j + l) mod 16). */
+    private static void addToStripes(float[] stripes, int j, FloatVector chunk) {
+        int s = j % StripedSum.STRIPES;
+        FloatVector.fromArray(SPECIES, stripes, s).add(chunk).intoArray(stripes, s);
+    }
+
+    @Override
+    public void biasCenterActivate(FloatMatrix z, FloatMatrix bias, Activation activation, FloatMatrix out) {
+        Shapes.checkRowOp(z, bias, out);
+        if (anyTransposed(z, bias, out)) {
+            reference.biasCenterActivate(z, bias, activation, out);
+            return;
+        }
+        int n = z.cols();
+        float[] stripes = partials.get();
+        MemorySegment zs = z.segment();
+        MemorySegment bs = bias.segment();
+        MemorySegment os = out.segment();
+        for (int i = 0; i < z.rows(); i++) {
+            long zRow = z.storageOffset(i, 0);
+            long oRow = out.storageOffset(i, 0);
+            java.util.Arrays.fill(stripes, 0f);
+            for (int j = 0; j < n; j += VL) {
+                long at = (long) j * Float.BYTES;
+                VectorMask<Float> valid = tail(j, n);
+                FloatVector t = FloatVector.fromMemorySegment(SPECIES, zs, zRow + at, NATIVE, valid)
+                        .add(FloatVector.fromMemorySegment(SPECIES, bs, at, NATIVE, valid));
+                t.intoMemorySegment(os, oRow + at, NATIVE, valid);
+                addToStripes(stripes, j, t);
+            }
+            float mean = StripedSum.combine(stripes) / n;
+            for (int j = 0; j < n; j += VL) {
+                long at = oRow + (long) j * Float.BYTES;
+                VectorMask<Float> valid = tail(j, n);
+                FloatVector centred = FloatVector.fromMemorySegment(SPECIES, os, at, NATIVE, valid).sub(mean);
+                activate(activation, centred).intoMemorySegment(os, at, NATIVE, valid);
+            }
+        }
+    }
+
+    private static FloatVector activate(Activation activation, FloatVector x) {
+        return switch (activation) {
+            case RELU -> x.max(0f);
+            case TANH -> VectorMath.tanh(x);
+        };
+    }
+
+    private static FloatVector derivativeFromOutput(Activation activation, FloatVector h) {
+        return switch (activation) {
+            case RELU -> FloatVector.zero(SPECIES)
+                    .blend(1f, h.compare(VectorOperators.GT, 0f))
+                    .blend(h, h.test(VectorOperators.IS_NAN));
+            case TANH -> h.neg().fma(h, FloatVector.broadcast(SPECIES, 1f));
+        };
+    }
+
+    @Override
+    public void addBias(FloatMatrix z, FloatMatrix bias) {
+        Shapes.checkRowOp(z, bias, z);
+        if (anyTransposed(z, bias)) {
+            reference.addBias(z, bias);
+            return;
+        }
+        int n = z.cols();
+        for (int i = 0; i < z.rows(); i++) {
+            long row = z.storageOffset(i, 0);
+            for (int j = 0; j < n; j += VL) {
+                long at = (long) j * Float.BYTES;
+                VectorMask<Float> valid = tail(j, n);
+                FloatVector.fromMemorySegment(SPECIES, z.segment(), row + at, NATIVE, valid)
+                        .add(FloatVector.fromMemorySegment(SPECIES, bias.segment(), at, NATIVE, valid))
+                        .intoMemorySegment(z.segment(), row + at, NATIVE, valid);
+            }
+        }
+    }
+
+    @Override
+    public void activationBackwardCenter(FloatMatrix incoming, FloatMatrix h, Activation activation, FloatMatrix out) {
+        Shapes.checkSameShape(incoming, h, out);
+        if (anyTransposed(incoming, h, out)) {
+            reference.activationBackwardCenter(incoming, h, activation, out);
+            return;
+        }
+        int n = incoming.cols();
+        float[] stripes = partials.get();
+        for (int i = 0; i < incoming.rows(); i++) {
+            long inRow = incoming.storageOffset(i, 0);
+            long hRow = h.storageOffset(i, 0);
+            long oRow = out.storageOffset(i, 0);
+            java.util.Arrays.fill(stripes, 0f);
+            for (int j = 0; j < n; j += VL) {
+                long at = (long) j * Float.BYTES;
+                VectorMask<Float> valid = tail(j, n);
+                FloatVector hv = FloatVector.fromMemorySegment(SPECIES, h.segment(), hRow + at, NATIVE, valid);
+                FloatVector e = FloatVector.fromMemorySegment(SPECIES, incoming.segment(), inRow + at, NATIVE, valid)
+                        .mul(derivativeFromOutput(activation, hv));
+                e.intoMemorySegment(out.segment(), oRow + at, NATIVE, valid);
+                addToStripes(stripes, j, e);
+            }
+            float mean = StripedSum.combine(stripes) / n;
+            for (int j = 0; j < n; j += VL) {
+                long at = oRow + (long) j * Float.BYTES;
+                VectorMask<Float> valid = tail(j, n);
+                FloatVector.fromMemorySegment(SPECIES, out.segment(), at, NATIVE, valid).sub(mean)
+                        .intoMemorySegment(out.segment(), at, NATIVE, valid);
+            }
+        }
+    }
+
+    @Override
+    public double softmaxCrossEntropy(FloatMatrix logits, int[] labels, FloatMatrix grad) {
+        Shapes.checkSoftmax(logits, labels, grad);
+        if (anyTransposed(logits, grad)) {
+            return reference.softmaxCrossEntropy(logits, labels, grad);
+        }
+        int rows = logits.rows();
+        int n = logits.cols();
+        float batch = rows;
+        float[] stripes = partials.get();
+        MemorySegment ls = logits.segment();
+        MemorySegment gs = grad.segment();
+        double loss = 0;
+        for (int i = 0; i < rows; i++) {
+            long lRow = logits.storageOffset(i, 0);
+            long gRow = grad.storageOffset(i, 0);
+            FloatVector maxLanes = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+            for (int j = 0; j < n; j += VL) {
+                VectorMask<Float> valid = tail(j, n);
+                FloatVector x = FloatVector.fromMemorySegment(SPECIES, ls, lRow + (long) j * Float.BYTES, NATIVE, valid);
+                maxLanes = maxLanes.max(x.blend(Float.NEGATIVE_INFINITY, valid.not()));
+            }
+            // Java's max is associative and commutative (NaN wins, +0 > -0), so lanes may be folded in any order.
+            float max = Float.NEGATIVE_INFINITY;
+            for (int l = 0; l < VL; l++) {
+                max = Math.max(max, maxLanes.lane(l));
+            }
+            float target = logits.get(i, labels[i]);
+            java.util.Arrays.fill(stripes, 0f);
+            for (int j = 0; j < n; j += VL) {
+                long at = (long) j * Float.BYTES;
+                VectorMask<Float> valid = tail(j, n);
+                FloatVector e = VectorMath.exp(
+                        FloatVector.fromMemorySegment(SPECIES, ls, lRow + at, NATIVE, valid).sub(max));
+                e = e.blend(0f, valid.not());
+                e.intoMemorySegment(gs, gRow + at, NATIVE, valid);
+                addToStripes(stripes, j, e);
+            }
+            float sum = StripedSum.combine(stripes);
+            loss += StrictMath.log(sum) - ((double) target - max);
+            int label = labels[i];
+            for (int j = 0; j < n; j += VL) {
+                long at = gRow + (long) j * Float.BYTES;
+                VectorMask<Float> valid = tail(j, n);
+                FloatVector q = FloatVector.fromMemorySegment(SPECIES, gs, at, NATIVE, valid).div(sum);
+                VectorMask<Float> isLabel = SPECIES.indexInRange(j - label, 1);
+                q.lanewise(VectorOperators.SUB, 1f, isLabel).div(batch).intoMemorySegment(gs, at, NATIVE, valid);
+            }
+        }
+        return loss / rows;
+    }
+
+    @Override
+    public void columnSums(FloatMatrix d, FloatMatrix out) {
+        Shapes.checkColumnSums(d, out);
+        if (anyTransposed(d, out)) {
+            reference.columnSums(d, out);
+            return;
+        }
+        int n = d.cols();
+        for (int j = 0; j < n; j += VL) {
+            long at = (long) j * Float.BYTES;
+            VectorMask<Float> valid = tail(j, n);
+            FloatVector sum = FloatVector.zero(SPECIES);
+            for (int i = 0; i < d.rows(); i++) {
+                sum = sum.add(FloatVector.fromMemorySegment(SPECIES, d.segment(), d.storageOffset(i, 0) + at, NATIVE, valid));
+            }
+            sum.intoMemorySegment(out.segment(), at, NATIVE, valid);
+        }
+    }
+
+    @Override
+    public void sgdMomentumUpdate(FloatMatrix param, FloatMatrix grad, FloatMatrix velocity, float learningRate,
+                                  float momentum) {
+        Shapes.checkSameShape(param, grad, velocity);
+        if (allTransposed(param, grad, velocity)) {
+            // Element-wise: the storage order is as good as the logical one.
+            sgdMomentumUpdate(param.transpose(), grad.transpose(), velocity.transpose(), learningRate, momentum);
+            return;
+        }
+        if (anyTransposed(param, grad, velocity)) {
+            reference.sgdMomentumUpdate(param, grad, velocity, learningRate, momentum);
+            return;
+        }
+        int n = param.cols();
+        float negativeRate = -learningRate;
+        for (int i = 0; i < param.rows(); i++) {
+            long pRow = param.storageOffset(i, 0);
+            long gRow = grad.storageOffset(i, 0);
+            long vRow = velocity.storageOffset(i, 0);
+            for (int j = 0; j < n; j += VL) {
+                long at = (long) j * Float.BYTES;
+                VectorMask<Float> valid = tail(j, n);
+                FloatVector g = FloatVector.fromMemorySegment(SPECIES, grad.segment(), gRow + at, NATIVE, valid);
+                FloatVector v = FloatVector.broadcast(SPECIES, momentum).fma(
+                        FloatVector.fromMemorySegment(SPECIES, velocity.segment(), vRow + at, NATIVE, valid), g);
+                v.intoMemorySegment(velocity.segment(), vRow + at, NATIVE, valid);
+                FloatVector p = FloatVector.fromMemorySegment(SPECIES, param.segment(), pRow + at, NATIVE, valid);
+                FloatVector.broadcast(SPECIES, negativeRate).fma(v, p)
+                        .intoMemorySegment(param.segment(), pRow + at, NATIVE, valid);
+            }
+        }
+    }
+
+    @Override
+    public void adamUpdate(FloatMatrix param, FloatMatrix grad, FloatMatrix m, FloatMatrix v, AdamStep s) {
+        Shapes.checkSameShape(param, grad, m);
+        Shapes.checkSameShape(param, grad, v);
+        if (allTransposed(param, grad, m, v)) {
+            adamUpdate(param.transpose(), grad.transpose(), m.transpose(), v.transpose(), s);
+            return;
+        }
+        if (anyTransposed(param, grad, m, v)) {
+            reference.adamUpdate(param, grad, m, v, s);
+            return;
+        }
+        int n = param.cols();
+        FloatVector beta1 = FloatVector.broadcast(SPECIES, s.beta1());
+        FloatVector beta2 = FloatVector.broadcast(SPECIES, s.beta2());
+        FloatVector negativeRate = FloatVector.broadcast(SPECIES, -s.learningRate());
+        for (int i = 0; i < param.rows(); i++) {
+            long pRow = param.storageOffset(i, 0);
+            long gRow = grad.storageOffset(i, 0);
+            long mRow = m.storageOffset(i, 0);
+            long vRow = v.storageOffset(i, 0);
+            for (int j = 0; j < n; j += VL) {
+                long at = (long) j * Float.BYTES;
+                VectorMask<Float> valid = tail(j, n);
+                FloatVector g = FloatVector.fromMemorySegment(SPECIES, grad.segment(), gRow + at, NATIVE, valid);
+                FloatVector mi = beta1.fma(FloatVector.fromMemorySegment(SPECIES, m.segment(), mRow + at, NATIVE, valid),
+                        g.mul(s.oneMinusBeta1()));
+                FloatVector vi = beta2.fma(FloatVector.fromMemorySegment(SPECIES, v.segment(), vRow + at, NATIVE, valid),
+                        g.mul(s.oneMinusBeta2()).mul(g));
+                mi.intoMemorySegment(m.segment(), mRow + at, NATIVE, valid);
+                vi.intoMemorySegment(v.segment(), vRow + at, NATIVE, valid);
+                FloatVector step = mi.mul(s.biasCorrection1())
+                        .div(vi.mul(s.biasCorrection2()).sqrt().add(s.epsilon()));
+                FloatVector p = FloatVector.fromMemorySegment(SPECIES, param.segment(), pRow + at, NATIVE, valid);
+                negativeRate.fma(step, p).intoMemorySegment(param.segment(), pRow + at, NATIVE, valid);
+            }
+        }
+    }
+
+    @Override
+    public double dot(FloatMatrix a, FloatMatrix b) {
+        Shapes.checkSameShape(a, b, a);
+        double[] stripes = doublePartials.get();
+        java.util.Arrays.fill(stripes, 0.0);
+        int n = a.cols();
+        if (!anyTransposed(a, b)) {
+            for (int i = 0; i < a.rows(); i++) {
+                addProductsToStripes(stripes, a.segment(), a.storageOffset(i, 0), b.segment(), b.storageOffset(i, 0), n);
+            }
+        } else {
+            // Logical rows of a transposed view are strided: gather blocks of them into arrays first.
+            int blockRows = StripedSum.STRIPES;
+            float[] rowsOfA = new float[blockRows * n];
+            float[] rowsOfB = new float[blockRows * n];
+            MemorySegment heapA = MemorySegment.ofArray(rowsOfA);
+            MemorySegment heapB = MemorySegment.ofArray(rowsOfB);
+            for (int i0 = 0; i0 < a.rows(); i0 += blockRows) {
+                int count = Math.min(blockRows, a.rows() - i0);
+                RowGather.logicalRows(a, i0, count, rowsOfA);
+                RowGather.logicalRows(b, i0, count, rowsOfB);
+                for (int r = 0; r < count; r++) {
+                    long offset = (long) r * n * Float.BYTES;
+                    addProductsToStripes(stripes, heapA, offset, heapB, offset, n);
+                }
+            }
+        }
+        return StripedSum.combine(stripes);
+    }
+
+    /** Adds x[j]·y[j] (exact in double) for j in 0..n to partial j mod 16. */
+    private static void addProductsToStripes(double[] stripes, MemorySegment xs, long x, MemorySegment ys, long y, int n) {
+        for (int j = 0; j < n; j += VL) {
+            long at = (long) j * Float.BYTES;
+            VectorMask<Float> valid = tail(j, n);
+            FloatVector xv = FloatVector.fromMemorySegment(SPECIES, xs, x + at, NATIVE, valid);
+            FloatVector yv = FloatVector.fromMemorySegment(SPECIES, ys, y + at, NATIVE, valid);
+            int s = j % StripedSum.STRIPES;
+            for (int part = 0; part < 2; part++) {
+                DoubleVector xd = (DoubleVector) xv.convertShape(VectorOperators.F2D, DOUBLES, part);
+                DoubleVector yd = (DoubleVector) yv.convertShape(VectorOperators.F2D, DOUBLES, part);
+                int to = s + part * DL;
+                DoubleVector.fromArray(DOUBLES, stripes, to).add(xd.mul(yd)).intoArray(stripes, to);
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.bfa.kernels.panama;
+
+/**
+ * How the tiles of C are split among threads: a grid of {@code rowParts x columnParts} blocks,
+ * each a run of whole micro-tile rows and columns, one block per task.
+ *
+ * <p>The grid minimises the work of the largest block: its multiply-adds plus the packing it
+ * repeats (every block packs its own rows of A and columns of B).
+ */
+record Partition(int rowParts, int columnParts, int rowPanels, int columnPanels) {
+    /** Below this many multiply-adds a second thread costs more to wake than it saves. */
+    static final long MIN_PARALLEL_WORK = 1L << 17;
+    /** Packing one element costs about this many multiply-adds of the micro-kernel. */
+    private static final long PACKING_COST = 16;
+
+    static Partition of(int rowPanels, int columnPanels, int threads, long multiplyAdds) {
+        if (threads == 1 || multiplyAdds < MIN_PARALLEL_WORK) {
+            return new Partition(1, 1, rowPanels, columnPanels);
+        }
+        Partition best = null;
+        long bestCost = Long.MAX_VALUE;
+        for (int rows = 1; rows <= Math.min(threads, rowPanels); rows++) {
+            for (int columns = 1; rows * columns <= threads && columns <= columnPanels; columns++) {
+                long blockRows = ceilDiv(rowPanels, rows) * (long) PanamaGemm.MR;
+                long blockColumns = ceilDiv(columnPanels, columns) * (long) PanamaGemm.NR;
+                long cost = blockRows * blockColumns + PACKING_COST * (blockRows + blockColumns);
+                if (cost < bestCost) {
+                    bestCost = cost;
+                    best = new Partition(rows, columns, rowPanels, columnPanels);
+                }
+            }
+        }
+        return best;
+    }
+
+    int tasks() {
+        return rowParts * columnParts;
+    }
+
+    /** First micro-tile row of row block {@code part}; {@code part == rowParts} gives the end. */
+    int rowStart(int part) {
+        return (int) ((long) part * rowPanels / rowParts);
+    }
+
+    int columnStart(int part) {
+        return (int) ((long) part * columnPanels / columnParts);
+    }
+
+    private static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
+    }
+}
