@@ -26,6 +26,7 @@ public final class ComputePool implements AutoCloseable {
     private final Thread[] workers;
     private final AtomicInteger nextTask = new AtomicInteger();
     private final AtomicInteger busyWorkers = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile int generation;
     private volatile boolean closed;
     private volatile Task task;
@@ -71,12 +72,23 @@ public final class ComputePool implements AutoCloseable {
         if (count <= 0) {
             return;
         }
-        if (count == 1 || workers.length == 0) {
-            for (int t = 0; t < count; t++) {
-                body.run(t);
-            }
-            return;
+        if (!running.compareAndSet(false, true)) {
+            throw new IllegalStateException("compute pool is already running a loop: nested or concurrent run()");
         }
+        try {
+            if (count == 1 || workers.length == 0) {
+                for (int t = 0; t < count; t++) {
+                    body.run(t);
+                }
+            } else {
+                runOnAllThreads(count, body);
+            }
+        } finally {
+            running.set(false);
+        }
+    }
+
+    private void runOnAllThreads(int count, Task body) {
         task = body;
         taskCount = count;
         caller = Thread.currentThread();

@@ -17,7 +17,7 @@ public final class ScalarKernels implements Kernels {
 
     @Override
     public void gemm(FloatMatrix a, FloatMatrix b, FloatMatrix c, boolean accumulate, ComputePool pool) {
-        Shapes.checkGemm(a, b, c);
+        Shapes.checkGemm(a, b, c, pool);
         int m = c.rows();
         int n = c.cols();
         int k = a.cols();

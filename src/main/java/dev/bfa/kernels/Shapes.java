@@ -7,8 +7,17 @@ public final class Shapes {
     private Shapes() {
     }
 
-    /** C (m x n) = A (m x k) · B (k x n), with C sharing memory with neither input. */
-    public static void checkGemm(FloatMatrix a, FloatMatrix b, FloatMatrix c) {
+    /**
+     * C (m x n) = A (m x k) · B (k x n), with C sharing memory with neither input, all three
+     * reachable from every thread of {@code pool}.
+     */
+    public static void checkGemm(FloatMatrix a, FloatMatrix b, FloatMatrix c, ComputePool pool) {
+        for (FloatMatrix m : new FloatMatrix[] {a, b, c}) {
+            if (!pool.canAccess(m.segment())) {
+                throw new IllegalArgumentException("matrix " + m + " lives in memory confined to one thread; "
+                        + "a pool of " + pool.threads() + " threads needs a shared arena (Arena.ofShared())");
+            }
+        }
         if (a.cols() != b.rows() || c.rows() != a.rows() || c.cols() != b.cols()) {
             throw new IllegalArgumentException("gemm shapes do not fit: A " + a + ", B " + b + ", C " + c);
         }

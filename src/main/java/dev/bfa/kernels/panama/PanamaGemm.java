@@ -61,7 +61,7 @@ final class PanamaGemm {
     }
 
     void gemm(FloatMatrix a, FloatMatrix b, FloatMatrix c, boolean accumulate, ComputePool pool) {
-        Shapes.checkGemm(a, b, c);
+        Shapes.checkGemm(a, b, c, pool);
         if (c.isTransposed()) {
             // C^T = B^T A^T: the same products summed in the same order, written through plain rows.
             gemm(b.transpose(), a.transpose(), c.transpose(), accumulate, pool);
@@ -70,9 +70,6 @@ final class PanamaGemm {
         int m = c.rows();
         int n = c.cols();
         Partition grid = Partition.of(ceilDiv(m, MR), ceilDiv(n, NR), pool.threads(), (long) m * n * a.cols());
-        if (grid.tasks() > 1) {
-            PanamaKernels.checkShared(pool, a, b, c);
-        }
         FloatMatrix at = a.transpose();
         pool.run(grid.tasks(), task -> {
             int rowBlock = task / grid.columnParts();

@@ -70,15 +70,6 @@ public final class PanamaKernels implements Kernels {
         return "panama-" + SPECIES.vectorBitSize() + "bit (" + VL + " floats, gemm " + gemm.blocking() + ")";
     }
 
-    static void checkShared(ComputePool pool, FloatMatrix... matrices) {
-        for (FloatMatrix m : matrices) {
-            if (!pool.canAccess(m.segment())) {
-                throw new IllegalArgumentException("matrix " + m + " lives in memory confined to one thread; "
-                        + "multithreaded kernels need a shared arena (Arena.ofShared())");
-            }
-        }
-    }
-
     @Override
     public void gemm(FloatMatrix a, FloatMatrix b, FloatMatrix c, boolean accumulate, ComputePool pool) {
         gemm.gemm(a, b, c, accumulate, pool);
