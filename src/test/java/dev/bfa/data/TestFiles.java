@@ -1,0 +1,124 @@
+package dev.bfa.data;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+
+/** Builders of small data files in the exact on-disk formats. */
+final class TestFiles {
+    private TestFiles() {
+    }
+
+    static byte[] idxImages(int magic, long count, long rows, long cols, byte[] pixels) {
+        ByteBuffer b = ByteBuffer.allocate(16 + pixels.length);
+        b.putInt(magic).putInt((int) count).putInt((int) rows).putInt((int) cols).put(pixels);
+        return b.array();
+    }
+
+    static byte[] idxImages(int count, int rows, int cols, byte[] pixels) {
+        return idxImages(IdxReader.IMAGES_MAGIC, count, rows, cols, pixels);
+    }
+
+    static byte[] idxLabels(int magic, long count, byte[] labels) {
+        ByteBuffer b = ByteBuffer.allocate(8 + labels.length);
+        b.putInt(magic).putInt((int) count).put(labels);
+        return b.array();
+    }
+
+    static byte[] idxLabels(byte[] labels) {
+        return idxLabels(IdxReader.LABELS_MAGIC, labels.length, labels);
+    }
+
+    static byte[] gzip(byte[] data) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(data);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** Deterministic pseudo-random pixel bytes covering all 256 values. */
+    static byte[] pixels(int n, int salt) {
+        byte[] p = new byte[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = (byte) (i * 37 + salt * 101 + (i >> 3) * 13);
+        }
+        return p;
+    }
+
+    static byte[] labels(int n, int classes) {
+        byte[] l = new byte[n];
+        for (int i = 0; i < n; i++) {
+            l[i] = (byte) ((i * 7 + 3) % classes);
+        }
+        return l;
+    }
+
+    /** CIFAR-10 binary records: label, then 3072 pixels, for each example. */
+    static byte[] cifar(byte[] labels, byte[] pixels) {
+        int p = Cifar10Reader.PIXELS;
+        byte[] out = new byte[labels.length * (p + 1)];
+        for (int i = 0; i < labels.length; i++) {
+            out[i * (p + 1)] = labels[i];
+            System.arraycopy(pixels, i * p, out, i * (p + 1) + 1, p);
+        }
+        return out;
+    }
+
+    static Path write(Path file, byte[] content) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            return Files.write(file, content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A ustar archive of regular files (names up to 100 bytes), in map order. */
+    static byte[] tar(Map<String, byte[]> files) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (Map.Entry<String, byte[]> e : files.entrySet()) {
+            byte[] data = e.getValue();
+            boolean dir = e.getKey().endsWith("/");
+            byte[] h = new byte[512];
+            put(h, 0, e.getKey());
+            put(h, 100, dir ? "0000755" : "0000644");
+            put(h, 108, "0001750");
+            put(h, 116, "0001750");
+            put(h, 124, String.format("%011o", data.length));
+            put(h, 136, String.format("%011o", 1_400_000_000L));
+            h[156] = (byte) (dir ? '5' : '0');
+            put(h, 257, "ustar");
+            h[262] = 0;
+            put(h, 263, "00");
+            for (int i = 148; i < 156; i++) {
+                h[i] = ' ';
+            }
+            long sum = 0;
+            for (byte x : h) {
+                sum += x & 0xFF;
+            }
+            put(h, 148, String.format("%06o", sum));
+            h[154] = 0;
+            h[155] = ' ';
+            out.writeBytes(h);
+            out.writeBytes(data);
+            out.writeBytes(new byte[(512 - data.length % 512) % 512]);
+        }
+        out.writeBytes(new byte[1024]);
+        return out.toByteArray();
+    }
+
+    private static void put(byte[] h, int offset, String s) {
+        byte[] b = s.getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(b, 0, h, offset, b.length);
+    }
+}
