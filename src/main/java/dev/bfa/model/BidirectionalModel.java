@@ -1,0 +1,302 @@
+package dev.bfa.model;
+
+import dev.bfa.kernels.Activation;
+import dev.bfa.memory.FloatMatrix;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import java.util.random.RandomGeneratorFactory;
+
+/**
+ * The forward network F and the reverse network R with the coupling of a {@link Mode}.
+ *
+ * <p>Memory: every parameter value (weights, biases, fixed feedback matrices) is a slice of one
+ * segment, {@link #parameterMemory()}; gradients and optimiser slots are slices of a second one.
+ * A coupled matrix exists once: F's feedback F^F_l is the stored matrix, R's forward weights
+ * W^R_j (j = L-1-l) are its transposed view, R's gradient view writes into the stored matrix's
+ * gradient in F's orientation. In {@code coupled-both}, R's feedback F^R_j is the transposed view
+ * of F's forward weights W^F_l. Nothing is ever copied between the networks.
+ */
+public final class BidirectionalModel implements AutoCloseable {
+    /** Name of the generator algorithm: specified by the JDK, so a seed means the same numbers everywhere. */
+    public static final String RANDOM_ALGORITHM = "L64X128MixRandom";
+
+    private final ModelSpec spec;
+    private final Arena arena;
+    private final MemorySegment parameterMemory;
+    private final MemorySegment stateMemory;
+    private final Map<String, Parameter> parameters;
+    private final Network forward;
+    private final Network reverse;
+
+    /** What a model is: its coupling, both architectures, the activation and the seed. */
+    public record ModelSpec(Mode mode, Architecture forward, Architecture reverse, Activation activation, long seed) {
+        public ModelSpec {
+            if (forward.width() != reverse.width() || forward.depth() != reverse.depth()) {
+                throw new IllegalArgumentException("F (" + forward.width() + " x " + forward.depth() + ") and R ("
+                        + reverse.width() + " x " + reverse.depth() + ") must have the same width and depth");
+            }
+            if (mode.sharesFeedbackOfF() && forward.depth() < 2) {
+                throw new IllegalArgumentException("mode " + mode + " couples hidden-to-hidden layers and needs depth "
+                        + ">= 2, got " + forward.depth());
+            }
+        }
+
+        public int layers() {
+            return forward.layers();
+        }
+    }
+
+    /** {@code storedTransposed}: the owner reads the matrix through a transposed view. */
+    private record MatrixSpec(String name, String owner, int rows, int cols, boolean zero, boolean storedTransposed) {
+    }
+
+    private BidirectionalModel(ModelSpec spec) {
+        this.spec = spec;
+        int layers = spec.layers();
+        List<MatrixSpec> specs = new ArrayList<>();
+        for (int l = 0; l < layers; l++) {
+            specs.add(weightSpec("F", spec.forward(), l));
+            specs.add(new MatrixSpec(biasName("F", l), "F", 1, spec.forward().levelSize(l + 1), true, false));
+        }
+        for (int j = 0; j < layers; j++) {
+            specs.add(isShared(pairedLayer(j))
+                    // Stored in F's orientation: F reads it as its feedback, R as its transposed view.
+                    ? new MatrixSpec(weightName("R", j), "R", spec.reverse().levelSize(j), spec.reverse().levelSize(j + 1), false, true)
+                    : weightSpec("R", spec.reverse(), j));
+            specs.add(new MatrixSpec(biasName("R", j), "R", 1, spec.reverse().levelSize(j + 1), true, false));
+        }
+        for (int l = 1; l < layers; l++) {
+            if (feedbackOfFIsFixed(l)) {
+                specs.add(fixedFeedbackSpec("F", spec.forward(), l));
+            }
+        }
+        for (int j = 1; j < layers; j++) {
+            if (feedbackOfRIsFixed(j)) {
+                specs.add(fixedFeedbackSpec("R", spec.reverse(), j));
+            }
+        }
+
+        long valueBytes = 0;
+        long stateBytes = 0;
+        for (MatrixSpec s : specs) {
+            long bytes = FloatMatrix.bytesFor(s.rows(), s.cols());
+            valueBytes += bytes;
+            stateBytes += s.owner() == null ? 0 : 3 * bytes;
+        }
+        arena = Arena.ofShared();
+        parameterMemory = arena.allocate(valueBytes, FloatMatrix.ALIGNMENT);
+        stateMemory = arena.allocate(Math.max(stateBytes, 1), FloatMatrix.ALIGNMENT);
+        SegmentAllocator values = SegmentAllocator.slicingAllocator(parameterMemory);
+        SegmentAllocator states = SegmentAllocator.slicingAllocator(stateMemory);
+        parameters = new LinkedHashMap<>();
+        for (MatrixSpec s : specs) {
+            FloatMatrix value = FloatMatrix.allocate(values, s.rows(), s.cols());
+            Parameter p = s.owner() == null
+                    ? new Parameter(s.name(), null, value, null, null, null)
+                    : new Parameter(s.name(), s.owner(), value, FloatMatrix.allocate(states, s.rows(), s.cols()),
+                    FloatMatrix.allocate(states, s.rows(), s.cols()), FloatMatrix.allocate(states, s.rows(), s.cols()));
+            parameters.put(s.name(), p);
+        }
+        initialise(specs);
+        forward = buildForward();
+        reverse = buildReverse();
+    }
+
+    /** Allocates and initialises a model. Close it to release its memory. */
+    public static BidirectionalModel create(ModelSpec spec) {
+        return new BidirectionalModel(spec);
+    }
+
+    private static MatrixSpec weightSpec(String network, Architecture a, int l) {
+        return new MatrixSpec(weightName(network, l), network, a.levelSize(l + 1), a.levelSize(l), false, false);
+    }
+
+    private static MatrixSpec fixedFeedbackSpec(String network, Architecture a, int l) {
+        return new MatrixSpec(network + ".B" + l, null, a.levelSize(l + 1), a.levelSize(l), false, false);
+    }
+
+    static String weightName(String network, int l) {
+        return network + ".W" + l;
+    }
+
+    static String biasName(String network, int l) {
+        return network + ".b" + l;
+    }
+
+    /** R's layer paired with F's layer {@code l} (and vice versa): L-1-l. */
+    public int pairedLayer(int l) {
+        return spec.layers() - 1 - l;
+    }
+
+    /** Whether F's hidden-to-hidden layer {@code l} has its feedback matrix shared with R. */
+    private boolean isShared(int l) {
+        return spec.mode().sharesFeedbackOfF() && isHiddenToHidden(l);
+    }
+
+    private boolean isHiddenToHidden(int l) {
+        return l >= 1 && l <= spec.layers() - 2;
+    }
+
+    private boolean feedbackOfFIsFixed(int l) {
+        return spec.mode() != Mode.BP && !isShared(l);
+    }
+
+    private boolean feedbackOfRIsFixed(int j) {
+        return spec.mode() != Mode.BP && !(spec.mode() == Mode.COUPLED_BOTH && isHiddenToHidden(j));
+    }
+
+    /**
+     * Weights and fixed feedback: uniform in [-1/sqrt(fan_in), 1/sqrt(fan_in)), fan_in being the
+     * columns of the matrix as its owner reads it. Each matrix draws from its own generator,
+     * seeded from the model seed and the matrix's name, so a matrix starts the same in every mode.
+     * Biases start at zero.
+     */
+    private void initialise(List<MatrixSpec> specs) {
+        for (MatrixSpec s : specs) {
+            if (s.zero()) {
+                continue;
+            }
+            Parameter p = parameters.get(s.name());
+            FloatMatrix logical = s.storedTransposed() ? p.value().transpose() : p.value();
+            float bound = (float) (1.0 / Math.sqrt(logical.cols()));
+            RandomGenerator random = generatorFor(spec.seed(), s.name());
+            float[] values = new float[logical.rows() * logical.cols()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = uniform(random) * bound;
+            }
+            logical.copyFrom(values);
+        }
+    }
+
+    /** A float uniform in [-1, 1) from the top 24 bits of one 32-bit draw: exact and portable. */
+    static float uniform(RandomGenerator random) {
+        return (random.nextInt() >>> 8) * 0x1.0p-23f - 1f;
+    }
+
+    /** The generator for one named matrix (or any named stream) of a run with {@code seed}. */
+    public static RandomGenerator generatorFor(long seed, String name) {
+        long hash = 0xcbf29ce484222325L;
+        for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
+            hash = (hash ^ (b & 0xff)) * 0x100000001b3L;
+        }
+        return RandomGeneratorFactory.of(RANDOM_ALGORITHM).create(seed * 0x9E3779B97F4A7C15L ^ hash);
+    }
+
+    private Network buildForward() {
+        List<Layer> layers = new ArrayList<>();
+        for (int l = 0; l < spec.layers(); l++) {
+            Parameter w = parameters.get(weightName("F", l));
+            Parameter b = parameters.get(biasName("F", l));
+            FloatMatrix feedback = null;
+            String source = "none (input layer)";
+            if (l >= 1) {
+                if (spec.mode() == Mode.BP) {
+                    feedback = w.value();
+                    source = "W" + l + " (backprop)";
+                } else if (isShared(l)) {
+                    feedback = parameters.get(weightName("R", pairedLayer(l))).value();
+                    source = "R.W" + pairedLayer(l) + " (shared, trained by R)";
+                } else {
+                    feedback = parameters.get("F.B" + l).value();
+                    source = "fixed random";
+                }
+            }
+            layers.add(new Layer(l, w.value(), w.gradient(), b.value(), b.gradient(), feedback, source));
+        }
+        return new Network("F", spec.forward(), spec.activation(), List.copyOf(layers), ownedBy("F"));
+    }
+
+    private Network buildReverse() {
+        List<Layer> layers = new ArrayList<>();
+        for (int j = 0; j < spec.layers(); j++) {
+            Parameter w = parameters.get(weightName("R", j));
+            Parameter b = parameters.get(biasName("R", j));
+            boolean shared = isShared(pairedLayer(j));
+            FloatMatrix weight = shared ? w.value().transpose() : w.value();
+            FloatMatrix gradient = shared ? w.gradient().transpose() : w.gradient();
+            FloatMatrix feedback = null;
+            String source = "none (input layer)";
+            if (j >= 1) {
+                if (spec.mode() == Mode.BP) {
+                    feedback = weight;
+                    source = "W" + j + " (backprop)";
+                } else if (spec.mode() == Mode.COUPLED_BOTH && isHiddenToHidden(j)) {
+                    feedback = parameters.get(weightName("F", pairedLayer(j))).value().transpose();
+                    source = "F.W" + pairedLayer(j) + "ᵀ (shared, trained by F)";
+                } else {
+                    feedback = parameters.get("R.B" + j).value();
+                    source = "fixed random";
+                }
+            }
+            layers.add(new Layer(j, weight, gradient, b.value(), b.gradient(), feedback, source));
+        }
+        return new Network("R", spec.reverse(), spec.activation(), List.copyOf(layers), ownedBy("R"));
+    }
+
+    private List<Parameter> ownedBy(String network) {
+        return parameters.values().stream().filter(p -> network.equals(p.owner())).toList();
+    }
+
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    public Mode mode() {
+        return spec.mode();
+    }
+
+    public Network forward() {
+        return forward;
+    }
+
+    public Network reverse() {
+        return reverse;
+    }
+
+    /** Every matrix, in a fixed order (the checkpoint order). */
+    public List<Parameter> parameters() {
+        return List.copyOf(parameters.values());
+    }
+
+    public Parameter parameter(String name) {
+        Parameter p = parameters.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("no parameter " + name);
+        }
+        return p;
+    }
+
+    /** The one segment holding every parameter value. */
+    public MemorySegment parameterMemory() {
+        return parameterMemory;
+    }
+
+    /** The segment holding gradients and optimiser slots. */
+    public MemorySegment stateMemory() {
+        return stateMemory;
+    }
+
+    /**
+     * The hidden-to-hidden layer pairs (F's layer l, R's layer L-1-l) for l = 1 .. L-2, whose
+     * forward weights are compared by cosine (SPEC.md, "What is measured").
+     */
+    public List<Integer> pairedLayersOfF() {
+        List<Integer> pairs = new ArrayList<>();
+        for (int l = 1; l <= spec.layers() - 2; l++) {
+            pairs.add(l);
+        }
+        return pairs;
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}

@@ -1,0 +1,48 @@
+package dev.bfa.model;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** How the two networks' matrices are coupled (SPEC.md, "Two networks, three couplings"). */
+public enum Mode {
+    /** Standard feedback alignment: both networks with their own fixed random feedback. */
+    FA("fa"),
+    /** F's hidden feedback matrices are R's forward weights, trained by R. */
+    COUPLED_BACKWARD("coupled-backward"),
+    /** As coupled-backward, and R's hidden feedback matrices are F's forward weights. */
+    COUPLED_BOTH("coupled-both"),
+    /** Backpropagation baseline: every feedback matrix is the layer's own forward weights. */
+    BP("bp");
+
+    private final String cliName;
+
+    Mode(String cliName) {
+        this.cliName = cliName;
+    }
+
+    public String cliName() {
+        return cliName;
+    }
+
+    /** Whether F's hidden feedback matrices are shared with R's forward weights. */
+    public boolean sharesFeedbackOfF() {
+        return this == COUPLED_BACKWARD || this == COUPLED_BOTH;
+    }
+
+    public static Mode parse(String name) {
+        String wanted = name.trim().toLowerCase(Locale.ROOT);
+        for (Mode mode : values()) {
+            if (mode.cliName.equals(wanted)) {
+                return mode;
+            }
+        }
+        throw new IllegalArgumentException("unknown mode '" + name + "': expected one of "
+                + Arrays.stream(values()).map(Mode::cliName).collect(Collectors.joining(", ")));
+    }
+
+    @Override
+    public String toString() {
+        return cliName;
+    }
+}

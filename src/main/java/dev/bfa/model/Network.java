@@ -1,0 +1,16 @@
+package dev.bfa.model;
+
+import dev.bfa.kernels.Activation;
+import java.util.List;
+
+/** One of the two networks: its layers (views into the model's memory) and what it trains. */
+public record Network(String name, Architecture architecture, Activation activation, List<Layer> layers,
+                      List<Parameter> trainedParameters) {
+    public Layer layer(int l) {
+        return layers.get(l);
+    }
+
+    public int layerCount() {
+        return layers.size();
+    }
+}

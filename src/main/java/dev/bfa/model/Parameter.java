@@ -1,0 +1,21 @@
+package dev.bfa.model;
+
+import dev.bfa.memory.FloatMatrix;
+
+/**
+ * One matrix of a model in its storage orientation: its values and, when trained, its gradient
+ * and two optimiser slots (momentum's velocity, or Adam's first and second moments).
+ * A matrix read by both networks is one Parameter; each network holds views of it.
+ *
+ * @param owner the network that trains it ("F" or "R"), or null for a fixed feedback matrix
+ */
+public record Parameter(String name, String owner, FloatMatrix value, FloatMatrix gradient, FloatMatrix slot1,
+                        FloatMatrix slot2) {
+    public boolean trainable() {
+        return owner != null;
+    }
+
+    public long elements() {
+        return (long) value.rows() * value.cols();
+    }
+}

@@ -1,0 +1,162 @@
+package dev.bfa.training;
+
+import dev.bfa.kernels.ComputePool;
+import dev.bfa.kernels.Kernels;
+import dev.bfa.memory.FloatMatrix;
+import dev.bfa.model.Layer;
+import dev.bfa.model.Network;
+import java.lang.foreign.Arena;
+
+/**
+ * The forward and backward pass of one network over a batch, with every buffer planned once for
+ * a maximum batch size (SPEC.md, "One network, trained with feedback alignment").
+ *
+ * <p>Buffers (rows = examples of the batch):
+ * <pre>
+ *   activations[0]      batch x n_0       the input H_0
+ *   activations[l]      batch x n_l       H_l = σ(centre(Z_{l-1})), l = 1 .. L-1
+ *   activations[L]      batch x classes   the logits
+ *   errors[l]           batch x n_{l+1}   D_l, the error at layer l's output
+ * </pre>
+ */
+public final class NetworkPass implements AutoCloseable {
+    private final Network network;
+    private final Kernels kernels;
+    private final ComputePool pool;
+    private final int maxBatch;
+    private final Arena arena = Arena.ofShared();
+    private final FloatMatrix[] activations;
+    private final FloatMatrix[] errors;
+
+    public NetworkPass(Network network, int maxBatch, Kernels kernels, ComputePool pool) {
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("batch size " + maxBatch + " must be at least 1");
+        }
+        this.network = network;
+        this.kernels = kernels;
+        this.pool = pool;
+        this.maxBatch = maxBatch;
+        int layers = network.layerCount();
+        activations = new FloatMatrix[layers + 1];
+        errors = new FloatMatrix[layers];
+        for (int level = 0; level <= layers; level++) {
+            activations[level] = FloatMatrix.allocate(arena, maxBatch, network.architecture().levelSize(level));
+        }
+        for (int l = 0; l < layers; l++) {
+            errors[l] = FloatMatrix.allocate(arena, maxBatch, network.architecture().levelSize(l + 1));
+        }
+    }
+
+    public Network network() {
+        return network;
+    }
+
+    public int maxBatch() {
+        return maxBatch;
+    }
+
+    /** The input buffer's first {@code rows} rows: fill it before {@link #forward}. */
+    public FloatMatrix input(int rows) {
+        return firstRows(activations[0], rows);
+    }
+
+    /** The logits of the last forward pass. */
+    public FloatMatrix logits(int rows) {
+        return firstRows(activations[network.layerCount()], rows);
+    }
+
+    /** H at {@code level} (0 = input) of the last forward pass. */
+    public FloatMatrix activation(int level, int rows) {
+        return firstRows(activations[level], rows);
+    }
+
+    /** D_l of the last backward pass. */
+    public FloatMatrix error(int layer, int rows) {
+        return firstRows(errors[layer], rows);
+    }
+
+    private FloatMatrix firstRows(FloatMatrix buffer, int rows) {
+        if (rows < 1 || rows > maxBatch) {
+            throw new IllegalArgumentException("batch of " + rows + " rows, buffers hold 1.." + maxBatch);
+        }
+        return rows == maxBatch ? buffer : buffer.block(0, 0, rows, buffer.cols());
+    }
+
+    /** Z_l = H_l · W_lᵀ + b_l, then centring and σ on hidden layers; logits on the last. */
+    public void forward(int rows) {
+        int layers = network.layerCount();
+        for (int l = 0; l < layers; l++) {
+            Layer layer = network.layer(l);
+            FloatMatrix out = activation(l + 1, rows);
+            kernels.gemm(activation(l, rows), layer.weight().transpose(), out, false, pool);
+            if (l < layers - 1) {
+                kernels.biasCenterActivate(out, layer.bias(), network.activation(), out);
+            } else {
+                kernels.addBias(out, layer.bias());
+            }
+        }
+    }
+
+    /**
+     * The backward pass after {@link #forward}: D_{L-1} from the softmax cross-entropy, then for
+     * l = L-1 down to 0 the gradients G_W_l = D_lᵀ·H_l and G_b_l (when {@code computeGradients}),
+     * and D_{l-1} = centre((D_l · F_l) ⊙ σ'(H_l)). With {@code backpropSignal} the error travels
+     * through W_l instead of the feedback matrix F_l (the true gradient, for diagnostics).
+     *
+     * @return the mean loss of the batch
+     */
+    public double backward(int rows, int[] labels, boolean computeGradients, boolean backpropSignal) {
+        int layers = network.layerCount();
+        double loss = kernels.softmaxCrossEntropy(logits(rows), labels, error(layers - 1, rows));
+        for (int l = layers - 1; l >= 0; l--) {
+            Layer layer = network.layer(l);
+            FloatMatrix d = error(l, rows);
+            if (computeGradients) {
+                kernels.gemm(d.transpose(), activation(l, rows), layer.weightGradient(), false, pool);
+                kernels.columnSums(d, layer.biasGradient());
+            }
+            if (l > 0) {
+                FloatMatrix below = error(l - 1, rows);
+                kernels.gemm(d, backpropSignal ? layer.weight() : layer.feedback(), below, false, pool);
+                kernels.activationBackwardCenter(below, activation(l, rows), network.activation(), below);
+            }
+        }
+        return loss;
+    }
+
+    /** Fraction of {@code examples} classified correctly (the first largest logit is the prediction). */
+    public double accuracy(ExampleSet examples) {
+        int[] labels = new int[maxBatch];
+        long correct = 0;
+        for (int first = 0; first < examples.size(); first += maxBatch) {
+            int rows = Math.min(maxBatch, examples.size() - first);
+            examples.slice(first, input(rows), labels);
+            forward(rows);
+            FloatMatrix logits = logits(rows);
+            for (int i = 0; i < rows; i++) {
+                if (argmax(logits, i) == labels[i]) {
+                    correct++;
+                }
+            }
+        }
+        return (double) correct / examples.size();
+    }
+
+    static int argmax(FloatMatrix logits, int i) {
+        int best = 0;
+        float bestValue = logits.get(i, 0);
+        for (int j = 1; j < logits.cols(); j++) {
+            float v = logits.get(i, j);
+            if (v > bestValue) {
+                best = j;
+                bestValue = v;
+            }
+        }
+        return best;
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}

@@ -1,0 +1,44 @@
+package dev.bfa.training;
+
+import java.util.Locale;
+
+/**
+ * The optimiser and its settings. Defaults and the reasons for them are in docs/design.md.
+ *
+ * @param momentum used by SGD only
+ * @param beta1    used by Adam only
+ * @param beta2    used by Adam only
+ * @param epsilon  used by Adam only
+ */
+public record OptimizerConfig(Kind kind, float learningRate, float momentum, float beta1, float beta2, float epsilon) {
+    public enum Kind {
+        SGD, ADAM;
+
+        public String cliName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static Kind parse(String name) {
+            return switch (name.trim().toLowerCase(Locale.ROOT)) {
+                case "sgd" -> SGD;
+                case "adam" -> ADAM;
+                default -> throw new IllegalArgumentException("unknown optimiser '" + name + "': expected sgd or adam");
+            };
+        }
+    }
+
+    public OptimizerConfig {
+        if (!(learningRate > 0) || !Float.isFinite(learningRate)) {
+            throw new IllegalArgumentException("learning rate " + learningRate + " must be finite and positive");
+        }
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new IllegalArgumentException("momentum " + momentum + " must be in [0, 1)");
+        }
+        if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
+            throw new IllegalArgumentException("Adam betas " + beta1 + ", " + beta2 + " must be in [0, 1)");
+        }
+        if (!(epsilon > 0) || !Float.isFinite(epsilon)) {
+            throw new IllegalArgumentException("Adam epsilon " + epsilon + " must be finite and positive");
+        }
+    }
+}

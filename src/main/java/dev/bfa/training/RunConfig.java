@@ -1,0 +1,38 @@
+package dev.bfa.training;
+
+import dev.bfa.kernels.Activation;
+import dev.bfa.model.Mode;
+
+/**
+ * Everything needed to rerun a training run (config.json).
+ *
+ * @param forwardDataset   dataset name of F ("fashion-mnist", "mnist", "cifar10")
+ * @param reverseDataset   dataset name of R
+ * @param evaluationEvery  steps between evaluation points (the last step is always evaluated)
+ */
+public record RunConfig(Mode mode, String forwardDataset, String reverseDataset, int width, int depth,
+                        Activation activation, OptimizerConfig optimizer, int batch, long steps, long evaluationEvery,
+                        long seed, int threads) {
+    public RunConfig {
+        if (width < 1) {
+            throw new IllegalArgumentException("width " + width + " must be at least 1");
+        }
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch size " + batch + " must be at least 1");
+        }
+        if (steps < 1) {
+            throw new IllegalArgumentException("steps " + steps + " must be at least 1");
+        }
+        if (evaluationEvery < 1) {
+            throw new IllegalArgumentException("evaluation interval " + evaluationEvery + " must be at least 1 step");
+        }
+        if (threads < 1) {
+            throw new IllegalArgumentException("thread count " + threads + " must be at least 1");
+        }
+    }
+
+    public RunConfig withMode(Mode other) {
+        return new RunConfig(other, forwardDataset, reverseDataset, width, depth, activation, optimizer, batch, steps,
+                evaluationEvery, seed, threads);
+    }
+}

@@ -1,0 +1,86 @@
+package dev.bfa.training;
+
+import dev.bfa.kernels.ComputePool;
+import dev.bfa.kernels.Kernels;
+import dev.bfa.model.BidirectionalModel;
+
+/**
+ * Trains F and R together (SPEC.md, "One training step"): each step draws one batch per network,
+ * runs both forward and backward passes on the parameters as they stand, then applies both
+ * updates. Gradients are complete before any parameter changes, so the two updates commute.
+ */
+public final class Trainer implements AutoCloseable {
+    /** Mean losses of one step. */
+    public record StepLoss(double forward, double reverse) {
+    }
+
+    /** Test accuracy of both networks. */
+    public record Accuracy(double forward, double reverse) {
+    }
+
+    private final BidirectionalModel model;
+    private final Optimizer optimizer;
+    private final BatchSource forwardData;
+    private final BatchSource reverseData;
+    private final NetworkPass forwardPass;
+    private final NetworkPass reversePass;
+    private final int batch;
+    private final int[] forwardLabels;
+    private final int[] reverseLabels;
+    private long steps;
+
+    public Trainer(BidirectionalModel model, OptimizerConfig optimizer, int batch, BatchSource forwardData,
+                   BatchSource reverseData, Kernels kernels, ComputePool pool) {
+        this.model = model;
+        this.optimizer = new Optimizer(optimizer, kernels, pool);
+        this.forwardData = forwardData;
+        this.reverseData = reverseData;
+        this.batch = batch;
+        this.forwardPass = new NetworkPass(model.forward(), batch, kernels, pool);
+        this.reversePass = new NetworkPass(model.reverse(), batch, kernels, pool);
+        this.forwardLabels = new int[batch];
+        this.reverseLabels = new int[batch];
+    }
+
+    public BidirectionalModel model() {
+        return model;
+    }
+
+    public int batch() {
+        return batch;
+    }
+
+    /** Steps completed so far. */
+    public long steps() {
+        return steps;
+    }
+
+    /** Sets the step counter when a run resumes from a checkpoint. */
+    public void restoreSteps(long completed) {
+        steps = completed;
+    }
+
+    public StepLoss step() {
+        forwardData.nextBatch(forwardPass.input(batch), forwardLabels);
+        reverseData.nextBatch(reversePass.input(batch), reverseLabels);
+        forwardPass.forward(batch);
+        double forwardLoss = forwardPass.backward(batch, forwardLabels, true, false);
+        reversePass.forward(batch);
+        double reverseLoss = reversePass.backward(batch, reverseLabels, true, false);
+        steps++;
+        optimizer.update(model.forward().trainedParameters(), steps);
+        optimizer.update(model.reverse().trainedParameters(), steps);
+        return new StepLoss(forwardLoss, reverseLoss);
+    }
+
+    /** Fraction of {@code forwardTest} and {@code reverseTest} each network classifies correctly. */
+    public Accuracy evaluate(ExampleSet forwardTest, ExampleSet reverseTest) {
+        return new Accuracy(forwardPass.accuracy(forwardTest), reversePass.accuracy(reverseTest));
+    }
+
+    @Override
+    public void close() {
+        forwardPass.close();
+        reversePass.close();
+    }
+}

@@ -1,0 +1,36 @@
+package dev.bfa.training;
+
+import dev.bfa.kernels.Activation;
+import dev.bfa.kernels.ComputePool;
+import dev.bfa.kernels.KernelProvider;
+import dev.bfa.model.BidirectionalModel;
+import dev.bfa.model.Mode;
+
+/**
+ * Trains a small coupled-both model for a few steps and prints the fingerprint of its weights.
+ * Run in a child JVM with another forced vector width by {@link DeterminismAcrossWidthsTest}.
+ */
+public final class DeterminismProbe {
+    private DeterminismProbe() {
+    }
+
+    static long fingerprintAfterTraining(int threads) {
+        OptimizerConfig adam = new OptimizerConfig(OptimizerConfig.Kind.ADAM, 1e-3f, 0.9f, 0.9f, 0.999f, 1e-8f);
+        try (ComputePool pool = ComputePool.create(threads);
+             BidirectionalModel model = BidirectionalModel.create(ModelFixtures.spec(Mode.COUPLED_BOTH, Activation.TANH, 11));
+             Trainer trainer = new Trainer(model, adam, 16,
+                     new SyntheticData(128, ModelFixtures.F_INPUTS, ModelFixtures.CLASSES, 0.5f, 1),
+                     new SyntheticData(128, ModelFixtures.R_INPUTS, ModelFixtures.CLASSES, 0.5f, 2),
+                     KernelProvider.kernels(), pool)) {
+            for (int step = 0; step < 5; step++) {
+                trainer.step();
+            }
+            return ModelFixtures.fingerprint(model);
+        }
+    }
+
+    public static void main(String[] args) {
+        System.out.println(KernelProvider.kernels().name());
+        System.out.println("fingerprint " + fingerprintAfterTraining(Integer.parseInt(args[0])));
+    }
+}
