@@ -1,0 +1,114 @@
+package dev.bfa.cli;
+
+import dev.bfa.data.DatasetId;
+import dev.bfa.kernels.Activation;
+import dev.bfa.kernels.ComputePool;
+import dev.bfa.model.Mode;
+import dev.bfa.training.OptimizerConfig;
+import dev.bfa.training.RunConfig;
+import picocli.CommandLine.Option;
+
+/**
+ * The options shared by {@code train} and {@code reproduce}. Defaults, and why, are in
+ * docs/design.md ("Training defaults").
+ */
+final class TrainingOptions {
+    static final String DEFAULT_FORWARD = "fashion-mnist";
+    static final String DEFAULT_REVERSE = "mnist";
+
+    @Option(names = "--forward", paramLabel = "DATASET", defaultValue = DEFAULT_FORWARD,
+            description = "Dataset of the forward network F: mnist, fashion-mnist, cifar10 (default: ${DEFAULT-VALUE}).")
+    String forward;
+
+    @Option(names = "--reverse", paramLabel = "DATASET", defaultValue = DEFAULT_REVERSE,
+            description = "Dataset of the reverse network R (default: ${DEFAULT-VALUE}).")
+    String reverse;
+
+    @Option(names = "--steps", paramLabel = "N", description = "Training steps (each: one batch for F and one for R).")
+    Long steps;
+
+    @Option(names = "--epochs", paramLabel = "E",
+            description = "Training length in passes over F's training set (instead of --steps).")
+    Double epochs;
+
+    @Option(names = "--eval-every", paramLabel = "N",
+            description = "Steps between evaluations on the test sets (default: steps / 20).")
+    Long evalEvery;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam",
+            description = "adam or sgd (momentum) (default: ${DEFAULT-VALUE}).")
+    String optimizer;
+
+    @Option(names = "--lr", paramLabel = "RATE",
+            description = "Learning rate (default: 1e-4 for adam, 0.01 for sgd).")
+    Float learningRate;
+
+    @Option(names = "--momentum", paramLabel = "M", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
+    float momentum;
+
+    @Option(names = "--width", paramLabel = "N", defaultValue = "1024", description = "Hidden units per layer (default: ${DEFAULT-VALUE}).")
+    int width;
+
+    @Option(names = "--depth", paramLabel = "N", defaultValue = "4", description = "Hidden layers (default: ${DEFAULT-VALUE}).")
+    int depth;
+
+    @Option(names = "--activation", paramLabel = "NAME", defaultValue = "relu", description = "relu or tanh (default: ${DEFAULT-VALUE}).")
+    String activation;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of weights and data order (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Compute threads (default: one per available processor).")
+    Integer threads;
+
+    /** The run configuration; {@code defaultSteps} applies when neither --steps nor --epochs is given. */
+    RunConfig toConfig(Mode mode, long defaultSteps, int forwardTrainingExamples) {
+        if (steps != null && epochs != null) {
+            throw new CliException("give --steps or --epochs, not both", CliException.USAGE);
+        }
+        long totalSteps = defaultSteps;
+        if (steps != null) {
+            totalSteps = steps;
+        } else if (epochs != null) {
+            if (!(epochs > 0) || epochs.isInfinite()) {
+                throw new CliException("--epochs " + epochs + " must be a positive number", CliException.USAGE);
+            }
+            totalSteps = Math.max(1, Math.round(epochs * forwardTrainingExamples / batch));
+        }
+        try {
+            OptimizerConfig.Kind kind = OptimizerConfig.Kind.parse(optimizer);
+            float rate = learningRate != null ? learningRate : kind == OptimizerConfig.Kind.ADAM ? 1e-4f : 0.01f;
+            OptimizerConfig optimizerConfig = new OptimizerConfig(kind, rate, momentum, 0.9f, 0.999f, 1e-8f);
+            long every = evalEvery != null ? evalEvery : Math.max(1, totalSteps / 20);
+            return new RunConfig(mode, datasetName(forward), datasetName(reverse), width, depth, parseActivation(),
+                    optimizerConfig, batch, totalSteps, every, seed, threadCount());
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage(), CliException.USAGE);
+        }
+    }
+
+    int threadCount() {
+        int count = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (count < 1 || count > ComputePool.MAX_THREADS) {
+            throw new CliException("--threads " + count + " is outside 1.." + ComputePool.MAX_THREADS, CliException.USAGE);
+        }
+        return count;
+    }
+
+    private static String datasetName(String name) {
+        return DatasetId.parse(name).cliName();
+    }
+
+    private Activation parseActivation() {
+        for (Activation a : Activation.values()) {
+            if (a.cliName().equalsIgnoreCase(activation.trim())) {
+                return a;
+            }
+        }
+        throw new IllegalArgumentException("unknown activation '" + activation + "': expected relu or tanh");
+    }
+}

@@ -1,0 +1,206 @@
+package dev.bfa.report;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+
+/**
+ * Jackson set up for the run files, and typed access to an object's fields that fails with one line
+ * naming the file and the field ({@code summary.json: field "forward.test_accuracy": expected a
+ * number, found "high"}). Non-finite numbers are written as {@code null} (JSON has no NaN) and read
+ * back as NaN.
+ */
+final class JsonFields {
+    static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private final JsonNode node;
+    private final String source;
+    private final String path;
+
+    private JsonFields(JsonNode node, String source, String path) {
+        this.node = node;
+        this.source = source;
+        this.path = path;
+    }
+
+    /** The top-level object of {@code text}; {@code source} names the file in errors. */
+    static JsonFields parse(String text, String source) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new ReportException(source + ": not valid JSON (line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + "): " + e.getOriginalMessage());
+        }
+        if (root == null || root.isMissingNode()) {
+            throw new ReportException(source + ": empty file, expected a JSON object");
+        }
+        if (!root.isObject()) {
+            throw new ReportException(source + ": expected a JSON object, found " + describe(root));
+        }
+        return new JsonFields(root, source, "");
+    }
+
+    static String write(ObjectNode root) {
+        try {
+            return MAPPER.writeValueAsString(root) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON", e);
+        }
+    }
+
+    String source() {
+        return source;
+    }
+
+    private String name(String field) {
+        return path.isEmpty() ? field : path + "." + field;
+    }
+
+    ReportException error(String field, String problem) {
+        return new ReportException(source + ": field \"" + name(field) + "\": " + problem);
+    }
+
+    private JsonNode required(String field) {
+        JsonNode value = node.get(field);
+        if (value == null) {
+            throw new ReportException(source + ": missing field \"" + name(field) + "\"");
+        }
+        return value;
+    }
+
+    boolean has(String field) {
+        return node.has(field);
+    }
+
+    JsonFields object(String field) {
+        JsonNode value = required(field);
+        if (!value.isObject()) {
+            throw error(field, "expected an object, found " + describe(value));
+        }
+        return new JsonFields(value, source, name(field));
+    }
+
+    Iterable<String> fieldNames() {
+        return () -> node.fieldNames();
+    }
+
+    String string(String field) {
+        JsonNode value = required(field);
+        if (!value.isTextual()) {
+            throw error(field, "expected a string, found " + describe(value));
+        }
+        if (value.asText().isBlank()) {
+            throw error(field, "must not be empty");
+        }
+        return value.asText();
+    }
+
+    long integer(String field) {
+        JsonNode value = required(field);
+        if (value.isIntegralNumber() && value.canConvertToLong()) {
+            return value.longValue();
+        }
+        if (value.isNumber()) {
+            BigDecimal exact = value.decimalValue();
+            try {
+                return exact.longValueExact();
+            } catch (ArithmeticException e) {
+                throw error(field, "expected an integer, found " + value.asText());
+            }
+        }
+        throw error(field, "expected an integer, found " + describe(value));
+    }
+
+    int int32(String field) {
+        long value = integer(field);
+        if (value != (int) value) {
+            throw error(field, value + " is too large");
+        }
+        return (int) value;
+    }
+
+    /** A number, read exactly from its decimal text; {@code null} reads as NaN. */
+    private BigDecimal decimal(String field) {
+        JsonNode value = required(field);
+        if (value.isNull()) {
+            return null;
+        }
+        if (!value.isNumber()) {
+            throw error(field, "expected a number, found " + describe(value));
+        }
+        return value.decimalValue();
+    }
+
+    double number(String field) {
+        BigDecimal value = decimal(field);
+        return value == null ? Double.NaN : value.doubleValue();
+    }
+
+    float float32(String field) {
+        BigDecimal value = decimal(field);
+        return value == null ? Float.NaN : value.floatValue();
+    }
+
+    double[] numbers(String field) {
+        JsonNode value = required(field);
+        if (!value.isArray()) {
+            throw error(field, "expected a list of numbers, found " + describe(value));
+        }
+        double[] result = new double[value.size()];
+        for (int i = 0; i < result.length; i++) {
+            JsonNode item = value.get(i);
+            if (item.isNull()) {
+                result[i] = Double.NaN;
+            } else if (item.isNumber()) {
+                result[i] = item.decimalValue().doubleValue();
+            } else {
+                throw error(field + "[" + i + "]", "expected a number, found " + describe(item));
+            }
+        }
+        return result;
+    }
+
+    static void put(ObjectNode node, String field, double value) {
+        if (Double.isFinite(value)) {
+            node.put(field, value);
+        } else {
+            node.putNull(field);
+        }
+    }
+
+    static void put(ObjectNode node, String field, double[] values) {
+        ArrayNode array = node.putArray(field);
+        if (values == null) {
+            return;
+        }
+        for (double v : values) {
+            if (Double.isFinite(v)) {
+                array.add(v);
+            } else {
+                array.addNull();
+            }
+        }
+    }
+
+    static String describe(JsonNode value) {
+        if (value.isTextual()) {
+            return "\"" + value.asText() + "\"";
+        }
+        if (value.isObject()) {
+            return "an object";
+        }
+        if (value.isArray()) {
+            return "a list";
+        }
+        return value.toString();
+    }
+}

@@ -1,0 +1,152 @@
+package dev.bfa.report;
+
+import dev.bfa.model.Mode;
+import dev.bfa.training.OptimizerConfig;
+import dev.bfa.training.RunConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Markdown tables and number formats shared by the reports. Missing values (NaN) show as "n/a". */
+final class Markdown {
+    static final String MISSING = "n/a";
+
+    private Markdown() {
+    }
+
+    /** A table with a header row; {@code alignRight[i]} right-aligns column i (numbers). */
+    static final class Table {
+        private final List<String> header;
+        private final boolean[] right;
+        private final List<List<String>> rows = new ArrayList<>();
+
+        Table(List<String> header, boolean... right) {
+            this.header = header;
+            this.right = right;
+        }
+
+        Table row(List<String> cells) {
+            if (cells.size() != header.size()) {
+                throw new IllegalArgumentException("row has " + cells.size() + " cells, header " + header.size());
+            }
+            rows.add(cells);
+            return this;
+        }
+
+        Table row(String... cells) {
+            return row(List.of(cells));
+        }
+
+        void appendTo(StringBuilder out) {
+            line(out, header);
+            List<String> rule = new ArrayList<>();
+            for (int i = 0; i < header.size(); i++) {
+                rule.add(i < right.length && right[i] ? "---:" : "---");
+            }
+            line(out, rule);
+            for (List<String> row : rows) {
+                line(out, row);
+            }
+            out.append('\n');
+        }
+
+        private static void line(StringBuilder out, List<String> cells) {
+            out.append('|');
+            for (String cell : cells) {
+                out.append(' ').append(cell.replace("|", "\\|").replace("\n", " ")).append(" |");
+            }
+            out.append('\n');
+        }
+    }
+
+    /** A fraction in [0, 1] as a percentage with two decimals: "85.12 %". */
+    static String percent(double fraction) {
+        return Double.isFinite(fraction) ? String.format(Locale.ROOT, "%.2f %%", 100 * fraction) : MISSING;
+    }
+
+    /** A difference of two fractions in percentage points, signed: "+0.12" or "-1.30". */
+    static String points(double fractionDifference) {
+        return Double.isFinite(fractionDifference)
+                ? String.format(Locale.ROOT, "%+.2f", 100 * fractionDifference) : MISSING;
+    }
+
+    static String fixed(double value, int decimals) {
+        return Double.isFinite(value) ? String.format(Locale.ROOT, "%." + decimals + "f", value) : MISSING;
+    }
+
+    /** A count with thousands separators: "12,345". */
+    static String count(double value) {
+        return Double.isFinite(value) ? String.format(Locale.ROOT, "%,.0f", value) : MISSING;
+    }
+
+    static String count(long value) {
+        return String.format(Locale.ROOT, "%,d", value);
+    }
+
+    /** Seconds as "1 h 02 min 03 s", "2 min 05 s" or "7.3 s". */
+    static String duration(double seconds) {
+        if (!Double.isFinite(seconds) || seconds < 0) {
+            return MISSING;
+        }
+        if (seconds < 60) {
+            return String.format(Locale.ROOT, "%.1f s", seconds);
+        }
+        long s = Math.round(seconds);
+        long h = s / 3600;
+        long m = (s % 3600) / 60;
+        long rest = s % 60;
+        return h > 0 ? String.format(Locale.ROOT, "%d h %02d min %02d s", h, m, rest)
+                : String.format(Locale.ROOT, "%d min %02d s", m, rest);
+    }
+
+    static String code(String text) {
+        return "`" + text + "`";
+    }
+
+    /** What {@code mode} couples, in one sentence (SPEC.md, "Two networks, three couplings"). */
+    static String describe(Mode mode) {
+        return switch (mode) {
+            case FA -> "standard feedback alignment: F and R are independent, each with its own fixed random "
+                    + "feedback matrices";
+            case COUPLED_BACKWARD -> "F's hidden feedback matrices are R's forward weights (trained by R); "
+                    + "R's feedback matrices are fixed random";
+            case COUPLED_BOTH -> "F's hidden feedback matrices are R's forward weights, and R's hidden feedback "
+                    + "matrices are F's forward weights";
+            case BP -> "backpropagation baseline: every feedback matrix is the layer's own forward weights";
+        };
+    }
+
+    /** The optimiser and the settings it uses. */
+    static String optimizer(OptimizerConfig o) {
+        return switch (o.kind()) {
+            case SGD -> String.format(Locale.ROOT, "sgd, learning rate %s, momentum %s", o.learningRate(),
+                    o.momentum());
+            case ADAM -> String.format(Locale.ROOT, "adam, learning rate %s, beta1 %s, beta2 %s, epsilon %s",
+                    o.learningRate(), o.beta1(), o.beta2(), o.epsilon());
+        };
+    }
+
+    /** The architecture: "4 hidden layers of 1024 units, relu (5 weight layers per network)". */
+    static String architecture(RunConfig config) {
+        return config.depth() + " hidden layer" + (config.depth() == 1 ? "" : "s") + " of " + config.width()
+                + " units, " + config.activation().cliName() + " (" + (config.depth() + 1)
+                + " weight layers per network)";
+    }
+
+    /** The configuration as a two-column table, without the mode when {@code withMode} is false. */
+    static void configTable(StringBuilder out, RunConfig config, boolean withMode) {
+        Table table = new Table(List.of("setting", "value"));
+        if (withMode) {
+            table.row("mode", code(config.mode().cliName()) + ": " + describe(config.mode()));
+        }
+        table.row("F (forward network)", config.forwardDataset())
+                .row("R (reverse network)", config.reverseDataset())
+                .row("networks", architecture(config))
+                .row("optimiser", optimizer(config.optimizer()))
+                .row("batch", config.batch() + " examples per network per step")
+                .row("steps", count(config.steps()) + ", evaluated every " + count(config.evaluationEvery()))
+                .row("seed", Long.toString(config.seed()))
+                .row("threads", Integer.toString(config.threads()));
+        table.appendTo(out);
+    }
+}

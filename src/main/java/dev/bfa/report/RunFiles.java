@@ -1,0 +1,262 @@
+package dev.bfa.report;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bfa.kernels.Activation;
+import dev.bfa.model.Mode;
+import dev.bfa.training.EvaluationPoint;
+import dev.bfa.training.OptimizerConfig;
+import dev.bfa.training.RunConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The files of a run directory, each written atomically (temporary file, then rename):
+ * <ul>
+ *   <li>{@value #CONFIG}: the {@link RunConfig}, enough to rerun;</li>
+ *   <li>{@value #METRICS}: one row per evaluation point, appended while training ({@link #openMetrics});</li>
+ *   <li>{@value #SUMMARY}: the run's outcome ({@link RunSummary});</li>
+ *   <li>{@value #ACCURACY_FIGURE}, {@value #COSINE_FIGURE}: the paper's Figures 2 and 3 for this run;</li>
+ *   <li>{@value #REPORT}: a readable report that shows the above.</li>
+ * </ul>
+ * Readers throw {@link ReportException} with one line naming the file and the field or line at fault.
+ */
+public final class RunFiles {
+    public static final String CONFIG = "config.json";
+    public static final String METRICS = "metrics.csv";
+    public static final String SUMMARY = "summary.json";
+    public static final String REPORT = "report.md";
+    public static final String ACCURACY_FIGURE = "accuracy.png";
+    public static final String COSINE_FIGURE = "cosine.png";
+    /** Format version of config.json. */
+    public static final int CONFIG_FORMAT = 1;
+
+    private RunFiles() {
+    }
+
+    // ---- config.json ------------------------------------------------------------------------------
+
+    /** Writes {@code config} to {@code dir}/config.json. */
+    public static void writeConfig(Path dir, RunConfig config) throws IOException {
+        AtomicFiles.writeString(dir.resolve(CONFIG), configJson(config));
+    }
+
+    /** {@code config} as the text of config.json. */
+    public static String configJson(RunConfig config) {
+        ObjectNode root = JsonFields.MAPPER.createObjectNode();
+        root.put("format", CONFIG_FORMAT);
+        root.put("mode", config.mode().cliName());
+        root.put("forward_dataset", config.forwardDataset());
+        root.put("reverse_dataset", config.reverseDataset());
+        root.put("width", config.width());
+        root.put("depth", config.depth());
+        root.put("activation", config.activation().cliName());
+        OptimizerConfig o = config.optimizer();
+        ObjectNode optimizer = root.putObject("optimizer");
+        optimizer.put("kind", o.kind().cliName());
+        optimizer.put("learning_rate", o.learningRate());
+        optimizer.put("momentum", o.momentum());
+        optimizer.put("beta1", o.beta1());
+        optimizer.put("beta2", o.beta2());
+        optimizer.put("epsilon", o.epsilon());
+        root.put("batch", config.batch());
+        root.put("steps", config.steps());
+        root.put("evaluation_every", config.evaluationEvery());
+        root.put("seed", config.seed());
+        root.put("threads", config.threads());
+        return JsonFields.write(root);
+    }
+
+    /**
+     * The configuration in {@code path}: a config.json file, or a run directory holding one.
+     *
+     * @throws ReportException when the file is missing, not JSON, or a field is missing or bad
+     */
+    public static RunConfig readConfig(Path path) throws IOException {
+        Path file = Files.isDirectory(path) ? path.resolve(CONFIG) : path;
+        return parseConfig(readText(file), file.toString());
+    }
+
+    /** The configuration in config.json text; {@code source} names the file in error messages. */
+    public static RunConfig parseConfig(String json, String source) {
+        JsonFields root = JsonFields.parse(json, source);
+        checkFormat(root, CONFIG_FORMAT);
+        Mode mode = parseEnum(root, "mode", Mode::parse);
+        String forwardDataset = root.string("forward_dataset");
+        String reverseDataset = root.string("reverse_dataset");
+        int width = root.int32("width");
+        int depth = root.int32("depth");
+        if (depth < 1) {
+            throw root.error("depth", "must be at least 1, found " + depth);
+        }
+        Activation activation = parseEnum(root, "activation", RunFiles::activation);
+        JsonFields o = root.object("optimizer");
+        OptimizerConfig.Kind kind = parseEnum(o, "kind", OptimizerConfig.Kind::parse);
+        OptimizerConfig optimizer;
+        try {
+            optimizer = new OptimizerConfig(kind, o.float32("learning_rate"), o.float32("momentum"),
+                    o.float32("beta1"), o.float32("beta2"), o.float32("epsilon"));
+        } catch (ReportException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new ReportException(source + ": field \"optimizer\": " + e.getMessage(), e);
+        }
+        int batch = root.int32("batch");
+        long steps = root.integer("steps");
+        long evaluationEvery = root.integer("evaluation_every");
+        long seed = root.integer("seed");
+        int threads = root.int32("threads");
+        try {
+            return new RunConfig(mode, forwardDataset, reverseDataset, width, depth, activation, optimizer, batch,
+                    steps, evaluationEvery, seed, threads);
+        } catch (ReportException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new ReportException(source + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Activation activation(String name) {
+        for (Activation a : Activation.values()) {
+            if (a.cliName().equals(name.trim().toLowerCase(java.util.Locale.ROOT))) {
+                return a;
+            }
+        }
+        throw new IllegalArgumentException("unknown activation '" + name + "': expected one of "
+                + Arrays.stream(Activation.values()).map(Activation::cliName).collect(Collectors.joining(", ")));
+    }
+
+    private static <T> T parseEnum(JsonFields json, String field, java.util.function.Function<String, T> parse) {
+        String name = json.string(field);
+        try {
+            return parse.apply(name);
+        } catch (IllegalArgumentException e) {
+            throw json.error(field, e.getMessage());
+        }
+    }
+
+    static void checkFormat(JsonFields root, int supported) {
+        long format = root.integer("format");
+        if (format < 1 || format > supported) {
+            throw root.error("format", "version " + format + " is not supported (this bfa reads version "
+                    + supported + (format > supported ? "; the file was written by a newer bfa)" : ")"));
+        }
+    }
+
+    static String readText(Path file) throws IOException {
+        return MetricsCsv.readText(file);
+    }
+
+    // ---- metrics.csv ------------------------------------------------------------------------------
+
+    /**
+     * Opens {@code dir}/metrics.csv for appending one row per evaluation point, creating it with its
+     * header if needed. See {@link MetricsWriter} for how an existing file (a resumed run) is handled.
+     */
+    public static MetricsWriter openMetrics(Path dir, int depth) throws IOException {
+        return MetricsWriter.open(dir.resolve(METRICS), new MetricsLayout(depth));
+    }
+
+    /** Writes all of {@code points} to {@code dir}/metrics.csv at once, replacing the file. */
+    public static void writeMetrics(Path dir, int depth, List<EvaluationPoint> points) throws IOException {
+        AtomicFiles.writeString(dir.resolve(METRICS), MetricsCsv.text(new MetricsLayout(depth), points));
+    }
+
+    /**
+     * The rows of {@code path}: a metrics.csv file, or a run directory holding one. A partial last
+     * line (an append cut short by a crash) is skipped.
+     */
+    public static List<EvaluationPoint> readMetrics(Path path) throws IOException {
+        Path file = Files.isDirectory(path) ? path.resolve(METRICS) : path;
+        return MetricsCsv.read(file);
+    }
+
+    /**
+     * Keeps only the rows of {@code dir}/metrics.csv up to and including {@code lastStep} (and drops a
+     * partial last line), for resuming from a checkpoint taken at {@code lastStep}. Does nothing when
+     * the file does not exist.
+     *
+     * @return the rows kept
+     */
+    public static List<EvaluationPoint> truncateMetrics(Path dir, long lastStep) throws IOException {
+        Path file = dir.resolve(METRICS);
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        String text = MetricsCsv.readText(file);
+        MetricsCsv.Parsed parsed = MetricsCsv.parseWithLayout(text, file.toString());
+        List<EvaluationPoint> kept = new ArrayList<>();
+        for (EvaluationPoint p : parsed.points()) {
+            if (p.step() <= lastStep) {
+                kept.add(p);
+            }
+        }
+        if (kept.size() != parsed.points().size() || parsed.completeLength() != text.length()) {
+            AtomicFiles.writeString(file, MetricsCsv.text(parsed.layout(), kept));
+        }
+        return List.copyOf(kept);
+    }
+
+    // ---- summary.json -----------------------------------------------------------------------------
+
+    /** Writes {@code summary} to {@code dir}/summary.json. */
+    public static void writeSummary(Path dir, RunSummary summary) throws IOException {
+        AtomicFiles.writeString(dir.resolve(SUMMARY), summaryJson(summary));
+    }
+
+    /** {@code summary} as the text of summary.json. */
+    public static String summaryJson(RunSummary summary) {
+        return JsonFields.write(summary.toJson(true));
+    }
+
+    /** The summary in {@code path}: a summary.json file, or a run directory holding one. */
+    public static RunSummary readSummary(Path path) throws IOException {
+        Path file = Files.isDirectory(path) ? path.resolve(SUMMARY) : path;
+        JsonFields root = JsonFields.parse(readText(file), file.toString());
+        checkFormat(root, RunSummary.FORMAT);
+        return RunSummary.fromJson(root);
+    }
+
+    // ---- figures and report -----------------------------------------------------------------------
+
+    /**
+     * Writes this run's Figure 2 ({@value #ACCURACY_FIGURE}) and Figure 3 ({@value #COSINE_FIGURE};
+     * only when the networks have paired layers) to {@code dir}.
+     */
+    public static void writeFigures(Path dir, RunConfig config, List<EvaluationPoint> points) throws IOException {
+        Map<Mode, List<EvaluationPoint>> runs = Map.of(config.mode(), points);
+        Figures.writeAccuracy(dir.resolve(ACCURACY_FIGURE), runs, config.forwardDataset(), config.reverseDataset());
+        if (!Figures.writeCosine(dir.resolve(COSINE_FIGURE), runs, config.forwardDataset(),
+                config.reverseDataset())) {
+            Files.deleteIfExists(dir.resolve(COSINE_FIGURE));
+        }
+    }
+
+    /** Writes {@code dir}/report.md for one run; it links the figures that are in {@code dir}. */
+    public static void writeReport(Path dir, RunConfig config, RunSummary summary, List<EvaluationPoint> points)
+            throws IOException {
+        AtomicFiles.writeString(dir.resolve(REPORT), RunReport.markdown(config, summary, points,
+                Files.exists(dir.resolve(ACCURACY_FIGURE)), Files.exists(dir.resolve(COSINE_FIGURE))));
+    }
+
+    /**
+     * Everything a finished run writes besides config.json and metrics.csv: summary.json, the
+     * figures and report.md.
+     *
+     * @param wallSeconds wall time of the whole run, evaluations included (NaN if unknown)
+     * @return the summary written
+     */
+    public static RunSummary finish(Path dir, RunConfig config, List<EvaluationPoint> points, double wallSeconds)
+            throws IOException {
+        RunSummary summary = RunSummary.of(config, points, wallSeconds);
+        writeSummary(dir, summary);
+        writeFigures(dir, config, points);
+        writeReport(dir, config, summary, points);
+        return summary;
+    }
+}
