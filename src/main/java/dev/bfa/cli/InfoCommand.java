@@ -5,8 +5,6 @@ import dev.bfa.kernels.ComputePool;
 import dev.bfa.kernels.KernelProvider;
 import dev.bfa.kernels.Kernels;
 import java.io.PrintWriter;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -31,7 +29,7 @@ public final class InfoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the information as one JSON object.")
     boolean json;
 
-    /** Everything {@code info} reports; {@code blocking} is absent until the kernels expose it. */
+    /** Everything {@code info} reports; {@code blocking} is absent on the scalar path. */
     record Info(
             String bfaVersion,
             String javaVersion,
@@ -57,7 +55,7 @@ public final class InfoCommand implements Callable<Integer> {
     public Integer call() {
         Info info = collect();
         PrintWriter out = spec.commandLine().getOut();
-        out.println(json ? Json.writePretty(toJson(info)) : toText(info));
+        out.println(json ? writeJson(toJson(info)) : toText(info));
         out.flush();
         return 0;
     }
@@ -83,7 +81,7 @@ public final class InfoCommand implements Callable<Integer> {
                 selection.kernels().name(),
                 selection.simd(),
                 selection.reason(),
-                blocking(selection.kernels()),
+                selection.kernels().blocking(),
                 Runtime.getRuntime().maxMemory());
     }
 
@@ -99,19 +97,6 @@ public final class InfoCommand implements Callable<Integer> {
                 throw new CliException(badSetting.getMessage(), CliException.USAGE);
             }
             throw e;
-        }
-    }
-
-    /** The GEMM blocking, if the kernels expose a public no-argument {@code blocking()} method. */
-    static Optional<Blocking> blocking(Kernels kernels) {
-        try {
-            Method method = kernels.getClass().getMethod("blocking");
-            if (Modifier.isStatic(method.getModifiers()) || !Blocking.class.isAssignableFrom(method.getReturnType())) {
-                return Optional.empty();
-            }
-            return Optional.ofNullable((Blocking) method.invoke(kernels));
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return Optional.empty();
         }
     }
 
@@ -141,6 +126,15 @@ public final class InfoCommand implements Callable<Integer> {
             text.append(label).append(":").repeat(' ', width - label.length() - 1).append(value);
         });
         return text.toString();
+    }
+
+    private static String writeJson(Map<String, Object> tree) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(tree);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write info as JSON", e);
+        }
     }
 
     static Map<String, Object> toJson(Info info) {

@@ -1,6 +1,9 @@
 package dev.bfa.cli;
 
+import dev.bfa.data.Checksums;
+import dev.bfa.data.DataFetcher;
 import dev.bfa.data.DataFormatException;
+import dev.bfa.data.FetchException;
 import dev.bfa.data.Dataset;
 import dev.bfa.data.DatasetId;
 import dev.bfa.report.Progress;
@@ -18,12 +21,18 @@ final class RunSupport {
     private RunSupport() {
     }
 
+    /** Loads a dataset, fetching it first when it is missing and can be fetched on this machine. */
     static Dataset load(String name, Path dataDir) {
         try {
-            return Dataset.load(DatasetId.parse(name), dataDir);
+            DatasetId id = DatasetId.parse(name);
+            if (id.fetchable() && !Dataset.isPresent(id, dataDir)) {
+                System.err.println("bfa: " + id.cliName() + " is not in " + dataDir + ", fetching it first");
+                new DataFetcher(dataDir, Checksums.locate(), line -> System.err.println("bfa: " + line)).fetch(id);
+            }
+            return Dataset.load(id, dataDir);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), CliException.USAGE);
-        } catch (DataFormatException e) {
+        } catch (DataFormatException | FetchException e) {
             throw new CliException(e.getMessage());
         }
     }
@@ -64,7 +73,6 @@ final class RunSupport {
     static Function<RunConfig, Progress> progress(boolean quiet, int forwardTrain, int reverseTrain) {
         return config -> Progress.builder(config.mode().cliName(), config.steps())
                 .epochs(config.batch(), forwardTrain, reverseTrain)
-                .examplesPerStep(2L * config.batch())
                 .quiet(quiet)
                 .build();
     }

@@ -17,6 +17,11 @@ public interface Kernels {
     /** A short name: "scalar" or the vector species in use. */
     String name();
 
+    /** The GEMM's cache blocking, where it has one. */
+    default java.util.Optional<Blocking> blocking() {
+        return java.util.Optional.empty();
+    }
+
     /**
      * {@code C = A·B} ({@code accumulate == false}) or {@code C += A·B}, where A is
      * {@code m x k}, B is {@code k x n} and C is {@code m x n} as logical views. Each element is

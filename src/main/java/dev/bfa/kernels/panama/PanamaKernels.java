@@ -67,7 +67,12 @@ public final class PanamaKernels implements Kernels {
 
     @Override
     public String name() {
-        return "panama-" + SPECIES.vectorBitSize() + "bit (" + VL + " floats, gemm " + gemm.blocking() + ")";
+        return "panama-" + SPECIES.vectorBitSize() + "bit (" + VL + " floats)";
+    }
+
+    @Override
+    public java.util.Optional<dev.bfa.kernels.Blocking> blocking() {
+        return java.util.Optional.of(gemm.blocking());
     }
 
     @Override
