@@ -1,0 +1,307 @@
+#!/usr/bin/env python3
+"""OpenBLAS SGEMM throughput via numpy (reference numbers for the bfa Java GEMM).
+
+Measures C(m x n) = op(A) op(B) for float32, op in {NN, NT, TN}, using
+np.matmul(a, b, out=c) with a preallocated C.  Transposed operands are passed
+as views (.T of a C-contiguous array stored in the transposed shape), so numpy
+hands them to cblas_sgemm with the transpose flag instead of copying.  numpy
+(>= 2.x, umath/matmul.c.src) only copies an operand into a malloc'ed temp buffer
+when it is neither C- nor F-"blasable"; the start-up check verifies, with
+numpy's own is_blasable2d criterion, that every operand is blasable with the
+intended layout (NN -> both row-major, T -> F-blasable view), so no copy
+happens, and checks the result against a float64 reference.
+
+Usage (from the repository root):
+    OPENBLAS_NUM_THREADS=1 python3 bench/openblas_sgemm.py
+    OPENBLAS_NUM_THREADS=2 python3 bench/openblas_sgemm.py --threads 2 --json out.json
+    OPENBLAS_CORETYPE=SkylakeX python3 bench/openblas_sgemm.py     # pick OpenBLAS kernel set
+    env -u OPENBLAS_CORETYPE python3 bench/openblas_sgemm.py       # OpenBLAS auto-detection
+
+Thread count: --threads (default: $OPENBLAS_NUM_THREADS, else 1) is written to
+OPENBLAS_NUM_THREADS / OMP_NUM_THREADS *before* numpy is imported, and is then
+also applied at run time through openblas_set_num_threads (ctypes) or
+threadpoolctl when available.  Setting the env var on the command line as shown
+above is the most robust way and is what the numbers in the reports used.
+
+OPENBLAS_CORETYPE is only read by OpenBLAS at library load time (DYNAMIC_ARCH
+builds); the kernel set actually in use is printed ("corename").
+
+Per (shape, op): warm-up, calibrate a batch of calls taking >= --min-time
+seconds, then time --repeats batches with time.perf_counter.  Reported:
+median / min / max GFLOP/s, GFLOP/s = 2*m*n*k / t_per_call / 1e9.
+Because the machine may be shared, each batch also records process CPU time:
+"cpu" = 2mnk / (cpu_time/threads) (contention-robust for 1 thread), "u" = CPU
+utilisation cpu/(wall*threads), "o" = share of the machine used by *other*
+processes during the measurement (/proc/stat).  Trust wall-clock numbers only
+where o is ~0 and u is ~1.
+"""
+import argparse
+import glob
+import json
+import os
+import platform
+import sys
+import time
+
+SHAPES = [(128, n, k) for n in (784, 1024, 3072) for k in (784, 1024, 3072)] + [(1024, 1024, 1024)]
+OPS = ("NN", "NT", "TN")
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--threads", type=int,
+                   default=int(os.environ.get("OPENBLAS_NUM_THREADS", "1") or 1),
+                   help="BLAS threads (default: $OPENBLAS_NUM_THREADS or 1)")
+    p.add_argument("--repeats", type=int, default=15, help="timed batches per measurement (default 15)")
+    p.add_argument("--min-time", type=float, default=0.5, help="min seconds per timed batch (default 0.5)")
+    p.add_argument("--ops", default=",".join(OPS), help="comma list of ops (default NN,NT,TN)")
+    p.add_argument("--shapes", help="comma list of MxNxK to run instead of the default 10 shapes")
+    p.add_argument("--json", metavar="FILE", help="write results as JSON to FILE")
+    return p.parse_args()
+
+
+ARGS = parse_args()
+# Must happen before numpy (and thus OpenBLAS) is loaded.
+os.environ["OPENBLAS_NUM_THREADS"] = str(ARGS.threads)
+os.environ["OMP_NUM_THREADS"] = str(ARGS.threads)
+
+import ctypes  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+
+def find_openblas():
+    """ctypes handle + symbol prefix for the OpenBLAS numpy is linked against (best effort)."""
+    cands = []
+    try:
+        with open("/proc/self/maps") as f:
+            for line in f:
+                path = line.split()[-1]
+                if "openblas" in os.path.basename(path).lower() and path.startswith("/"):
+                    cands.append(path)
+    except OSError:
+        pass
+    base = os.path.dirname(np.__file__)
+    cands += glob.glob(os.path.join(base, "..", "numpy.libs", "*openblas*"))
+    cands += glob.glob(os.path.join(base, ".dylibs", "*openblas*"))
+    for path in dict.fromkeys(cands):
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for pre, suf in (("scipy_openblas_", "64_"), ("scipy_openblas_", ""), ("openblas_", "64_"), ("openblas_", "")):
+            if hasattr(lib, pre + "get_config" + suf):
+                return lib, pre, suf, path
+    return None, None, None, None
+
+
+LIB, PRE, SUF, LIBPATH = find_openblas()
+
+
+def blas_call(name, restype=ctypes.c_int, *args):
+    if LIB is None:
+        return None
+    fn = getattr(LIB, PRE + name + SUF, None)
+    if fn is None:
+        return None
+    fn.restype = restype
+    r = fn(*args)
+    return r.decode() if isinstance(r, bytes) else r
+
+
+def set_threads(n):
+    try:
+        from threadpoolctl import threadpool_limits
+        threadpool_limits(limits=n, user_api="blas")
+    except ImportError:
+        pass
+    blas_call("set_num_threads", None, ctypes.c_int(n))
+
+
+def make_operands(m, n, k, op, rng):
+    """Return (a, b, c) where a is op(A) (m x k) and b is op(B) (k x n), as views."""
+    ta, tb = op[0] == "T", op[1] == "T"
+    a_store = rng.standard_normal((k, m) if ta else (m, k), dtype=np.float32)
+    b_store = rng.standard_normal((n, k) if tb else (k, n), dtype=np.float32)
+    a = a_store.T if ta else a_store
+    b = b_store.T if tb else b_store
+    c = np.empty((m, n), dtype=np.float32)
+    assert a.shape == (m, k) and b.shape == (k, n)
+    assert a_store.flags.c_contiguous and b_store.flags.c_contiguous
+    return a, b, c
+
+
+def blas_layout(x):
+    """numpy's is_blasable2d: 'N' if row-major blasable, 'T' if only as transpose, None -> copy."""
+    sz = x.itemsize
+    s0, s1 = x.strides
+    d0, d1 = x.shape
+    if s1 == sz and s0 % sz == 0 and s0 // sz >= d1:
+        return "N"
+    if s0 == sz and s1 % sz == 0 and s1 // sz >= d0:
+        return "T"
+    return None
+
+
+def check_views_and_correct(rng):
+    """Operands must hit cblas_sgemm directly (no temp copy) with the intended trans flags."""
+    m, n, k = 128, 784, 1024
+    for op in OPS:
+        a, b, c = make_operands(m, n, k, op, rng)
+        got = (blas_layout(a) or "?") + (blas_layout(b) or "?")
+        if got != op or blas_layout(c) != "N":
+            sys.exit(f"ERROR: {op}: operands are not passed as {op} views (layout {got}) -> numpy would copy")
+        np.matmul(a, b, out=c)
+        ref = a.astype(np.float64) @ b.astype(np.float64)
+        err = float(np.max(np.abs(c - ref)) / np.max(np.abs(ref)))
+        if err > 1e-4:
+            sys.exit(f"ERROR: {op}: relative error {err:.2e}")
+
+
+def stat_busy():
+    """(busy_seconds, total_seconds) summed over all CPUs from /proc/stat, or None."""
+    try:
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    hz = os.sysconf("SC_CLK_TCK")
+    idle = v[3] + v[4]
+    return (sum(v) - idle) / hz, sum(v) / hz
+
+
+def median(xs):
+    xs = sorted(xs)
+    h = len(xs) // 2
+    return xs[h] if len(xs) % 2 else 0.5 * (xs[h - 1] + xs[h])
+
+
+def measure(m, n, k, op, repeats, min_time, threads, rng):
+    a, b, c = make_operands(m, n, k, op, rng)
+    mm = np.matmul
+    # warm-up (~0.2 s) and per-call time estimate
+    t0 = time.perf_counter()
+    calls = 0
+    while True:
+        mm(a, b, out=c)
+        calls += 1
+        el = time.perf_counter() - t0
+        if el > 0.2 and calls >= 3:
+            break
+    per = el / calls
+    batch = max(1, int(min_time / per + 0.999))
+    wall, cpu = [], []
+    st0, w0, c0 = stat_busy(), time.perf_counter(), time.process_time()
+    for _ in range(repeats):
+        t0, p0 = time.perf_counter(), time.process_time()
+        for _ in range(batch):
+            mm(a, b, out=c)
+        wall.append((time.perf_counter() - t0) / batch)
+        cpu.append((time.process_time() - p0) / batch)
+    st1, w1, c1 = stat_busy(), time.perf_counter(), time.process_time()
+    flop = 2.0 * m * n * k
+    g = sorted(flop / t / 1e9 for t in wall)
+    # cpu-time normalised: flop / (process cpu seconds / threads).  Time spent descheduled by
+    # other load is not counted, so this is the contention-robust figure for 1 thread; for
+    # >1 thread it is a lower bound of the uncontended rate (OpenBLAS spin-waits count as cpu).
+    gc = [flop / (ct / threads) / 1e9 for ct in cpu if ct > 0]
+    util = [ct / (wt * threads) for ct, wt in zip(cpu, wall)]
+    others = None
+    if st0 and st1:
+        ncpu = os.cpu_count() or 1
+        others = max(0.0, ((st1[0] - st0[0]) - (c1 - c0)) / (ncpu * (w1 - w0)))
+    med = median(g)
+    return {"m": m, "n": n, "k": k, "op": op, "batch": batch, "repeats": repeats,
+            "gflops_median": med, "gflops_min": g[0], "gflops_max": g[-1],
+            "sec_per_call_median": flop / med / 1e9,
+            "gflops_cpu_median": median(gc) if gc else None,
+            "cpu_util_median": median(util),
+            "others_busy_frac": others}
+
+
+def cpu_info():
+    model, mhz = platform.processor(), None
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name") and model in ("", None, platform.machine()):
+                    model = line.split(":", 1)[1].strip()
+                elif line.startswith("cpu MHz") and mhz is None:
+                    mhz = float(line.split(":", 1)[1])
+    except OSError:
+        pass
+    return model, mhz
+
+
+def loadavg():
+    try:
+        with open("/proc/loadavg") as f:
+            return f.read().split()[:3]
+    except OSError:
+        return None
+
+
+def main():
+    ops = [o.strip().upper() for o in ARGS.ops.split(",") if o.strip()]
+    shapes = SHAPES
+    if ARGS.shapes:
+        shapes = [tuple(int(v) for v in t.lower().split("x")) for t in ARGS.shapes.split(",")]
+    set_threads(ARGS.threads)
+    model, mhz = cpu_info()
+    meta = {
+        "numpy": np.__version__, "python": platform.python_version(),
+        "openblas_lib": LIBPATH,
+        "openblas_config": blas_call("get_config", ctypes.c_char_p),
+        "openblas_corename": blas_call("get_corename", ctypes.c_char_p),
+        "openblas_num_threads": blas_call("get_num_threads"),
+        "threads_requested": ARGS.threads,
+        "env": {k: os.environ.get(k) for k in ("OPENBLAS_CORETYPE", "OPENBLAS_NUM_THREADS",
+                                              "OMP_NUM_THREADS", "OPENBLAS_L2_SIZE")},
+        "cpu_model": model, "cpu_mhz_proc": mhz, "nproc": os.cpu_count(),
+        "repeats": ARGS.repeats, "min_time": ARGS.min_time,
+        "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "loadavg_start": loadavg(),
+    }
+    for key in ("openblas_config", "openblas_corename", "openblas_num_threads", "threads_requested",
+                "env", "cpu_model", "cpu_mhz_proc", "numpy", "loadavg_start"):
+        print(f"# {key}: {meta[key]}")
+    rng = np.random.default_rng(12345)
+    check_views_and_correct(rng)
+    print("# view check: NN/NT/TN operands are blasable views with matching trans flags (no copy);"
+          " results match float64 reference")
+    print(f"# wall-clock GFLOP/s median [min-max] over {ARGS.repeats} batches of >= {ARGS.min_time}s;"
+          f" 'cpu' = median GFLOP/s per (process cpu-time / threads), util = cpu/(wall*threads),"
+          f" oth = fraction of machine used by other processes")
+    hdr = f"{'m':>5} {'n':>5} {'k':>5} | " + " | ".join(f"{op:^38}" for op in ops)
+    print(hdr)
+    print("-" * len(hdr))
+    results = []
+    for (m, n, k) in shapes:
+        cells = []
+        for op in ops:
+            r = measure(m, n, k, op, ARGS.repeats, ARGS.min_time, ARGS.threads, rng)
+            results.append(r)
+            oth = r["others_busy_frac"]
+            cells.append(f"{r['gflops_median']:6.1f} [{r['gflops_min']:5.1f}-{r['gflops_max']:5.1f}]"
+                         f" cpu {r['gflops_cpu_median'] or 0:5.1f} u{r['cpu_util_median']:4.2f}"
+                         f" o{oth if oth is not None else float('nan'):4.2f}")
+        print(f"{m:5d} {n:5d} {k:5d} | " + " | ".join(cells), flush=True)
+    print("# summary: wall-clock median GFLOP/s")
+    print(f"{'m':>5} {'n':>5} {'k':>5} | " + " ".join(f"{op:>6}" for op in ops))
+    for (m, n, k) in shapes:
+        row = [r for r in results if (r["m"], r["n"], r["k"]) == (m, n, k)]
+        print(f"{m:5d} {n:5d} {k:5d} | " + " ".join(f"{r['gflops_median']:6.1f}" for r in row))
+    busy = [r["others_busy_frac"] for r in results if r["others_busy_frac"] is not None]
+    if busy and max(busy) > 0.1:
+        print(f"# WARNING: other processes used up to {100 * max(busy):.0f}% of the machine during"
+              f" measurements; wall-clock numbers are contended (see 'cpu' column / rerun when idle)")
+    meta["loadavg_end"] = loadavg()
+    print(f"# loadavg_end: {meta['loadavg_end']}  (machine is shared: load > threads => numbers are contended)")
+    if ARGS.json:
+        with open(ARGS.json, "w") as f:
+            json.dump({"meta": meta, "results": results}, f, indent=1)
+        print(f"# wrote {ARGS.json}")
+
+
+if __name__ == "__main__":
+    main()
