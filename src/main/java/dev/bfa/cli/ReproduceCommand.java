@@ -32,14 +32,8 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--no-bp", description = "Leave out the backprop baseline.")
     boolean noBackprop;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/reproduce-TIMESTAMP).")
-    Path out;
-
-    @Option(names = "--overwrite", description = "Replace the runs already in --out.")
-    boolean overwrite;
-
-    @Option(names = "--quiet", description = "No progress display.")
-    boolean quiet;
+    @Mixin
+    OutputOptions output;
 
     @Mixin
     TrainingOptions options;
@@ -53,15 +47,14 @@ public final class ReproduceCommand implements Callable<Integer> {
         if (!noBackprop) {
             modes.add(Mode.BP);
         }
-        Path dir = out != null ? out : RunSupport.defaultOutput("reproduce");
         try (Dataset forward = RunSupport.load(options.forward, data.resolve());
              Dataset reverse = RunSupport.load(options.reverse, data.resolve())) {
             RunConfig base = options.toConfig(Mode.FA, DEFAULT_STEPS, forward.train().count());
-            RunSupport.prepareOutput(dir, overwrite);
+            Path dir = output.prepare("reproduce");
             try (ComputePool pool = ComputePool.create(base.threads())) {
                 Map<Mode, Experiments.Outcome> outcomes = RunSupport.reportingFailures(() -> Experiments.reproduce(
                         base, modes, forward, reverse, dir, KernelProvider.kernels(), pool,
-                        RunSupport.progress(quiet, forward.train().count(), reverse.train().count())));
+                        RunSupport.progress(output.quiet, forward.train().count(), reverse.train().count())));
                 outcomes.values().forEach(o -> TrainCommand.printSummary(spec.commandLine().getOut(), o.summary(),
                         dir.resolve(o.summary().mode().cliName())));
                 spec.commandLine().getOut().println("combined report: " + dir.resolve("report.md"));

@@ -31,14 +31,8 @@ public final class TrainCommand implements Callable<Integer> {
             description = "fa, coupled-backward, coupled-both or bp (default: ${DEFAULT-VALUE}).")
     String mode;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: runs/MODE-TIMESTAMP).")
-    Path out;
-
-    @Option(names = "--overwrite", description = "Replace the run already in --out.")
-    boolean overwrite;
-
-    @Option(names = "--quiet", description = "No progress display.")
-    boolean quiet;
+    @Mixin
+    OutputOptions output;
 
     @Mixin
     TrainingOptions options;
@@ -54,15 +48,14 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), CliException.USAGE);
         }
-        Path dir = out != null ? out : RunSupport.defaultOutput(parsedMode.cliName());
         try (Dataset forward = RunSupport.load(options.forward, data.resolve());
              Dataset reverse = RunSupport.load(options.reverse, data.resolve())) {
             RunConfig config = options.toConfig(parsedMode, DEFAULT_STEPS, forward.train().count());
-            RunSupport.prepareOutput(dir, overwrite);
+            Path dir = output.prepare(parsedMode.cliName());
             try (ComputePool pool = ComputePool.create(config.threads())) {
                 Experiments.Outcome outcome = RunSupport.reportingFailures(() -> Experiments.train(config, forward,
                         reverse, dir, KernelProvider.kernels(), pool,
-                        RunSupport.progress(quiet, forward.train().count(), reverse.train().count())));
+                        RunSupport.progress(output.quiet, forward.train().count(), reverse.train().count())));
                 printSummary(spec.commandLine().getOut(), outcome.summary(), dir);
             }
         }

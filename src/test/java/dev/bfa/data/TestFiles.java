@@ -11,31 +11,31 @@ import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
 /** Builders of small data files in the exact on-disk formats. */
-final class TestFiles {
+public final class TestFiles {
     private TestFiles() {
     }
 
-    static byte[] idxImages(int magic, long count, long rows, long cols, byte[] pixels) {
+    public static byte[] idxImages(int magic, long count, long rows, long cols, byte[] pixels) {
         ByteBuffer b = ByteBuffer.allocate(16 + pixels.length);
         b.putInt(magic).putInt((int) count).putInt((int) rows).putInt((int) cols).put(pixels);
         return b.array();
     }
 
-    static byte[] idxImages(int count, int rows, int cols, byte[] pixels) {
+    public static byte[] idxImages(int count, int rows, int cols, byte[] pixels) {
         return idxImages(IdxReader.IMAGES_MAGIC, count, rows, cols, pixels);
     }
 
-    static byte[] idxLabels(int magic, long count, byte[] labels) {
+    public static byte[] idxLabels(int magic, long count, byte[] labels) {
         ByteBuffer b = ByteBuffer.allocate(8 + labels.length);
         b.putInt(magic).putInt((int) count).put(labels);
         return b.array();
     }
 
-    static byte[] idxLabels(byte[] labels) {
+    public static byte[] idxLabels(byte[] labels) {
         return idxLabels(IdxReader.LABELS_MAGIC, labels.length, labels);
     }
 
-    static byte[] gzip(byte[] data) {
+    public static byte[] gzip(byte[] data) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
             gz.write(data);
@@ -46,7 +46,7 @@ final class TestFiles {
     }
 
     /** Deterministic pseudo-random pixel bytes covering all 256 values. */
-    static byte[] pixels(int n, int salt) {
+    public static byte[] pixels(int n, int salt) {
         byte[] p = new byte[n];
         for (int i = 0; i < n; i++) {
             p[i] = (byte) (i * 37 + salt * 101 + (i >> 3) * 13);
@@ -54,7 +54,7 @@ final class TestFiles {
         return p;
     }
 
-    static byte[] labels(int n, int classes) {
+    public static byte[] labels(int n, int classes) {
         byte[] l = new byte[n];
         for (int i = 0; i < n; i++) {
             l[i] = (byte) ((i * 7 + 3) % classes);
@@ -63,7 +63,7 @@ final class TestFiles {
     }
 
     /** CIFAR-10 binary records: label, then 3072 pixels, for each example. */
-    static byte[] cifar(byte[] labels, byte[] pixels) {
+    public static byte[] cifar(byte[] labels, byte[] pixels) {
         int p = Cifar10Reader.PIXELS;
         byte[] out = new byte[labels.length * (p + 1)];
         for (int i = 0; i < labels.length; i++) {
@@ -73,7 +73,7 @@ final class TestFiles {
         return out;
     }
 
-    static Path write(Path file, byte[] content) {
+    public static Path write(Path file, byte[] content) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             return Files.write(file, content);
@@ -83,7 +83,7 @@ final class TestFiles {
     }
 
     /** A ustar archive of regular files (names up to 100 bytes), in map order. */
-    static byte[] tar(Map<String, byte[]> files) {
+    public static byte[] tar(Map<String, byte[]> files) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (Map.Entry<String, byte[]> e : files.entrySet()) {
             byte[] data = e.getValue();

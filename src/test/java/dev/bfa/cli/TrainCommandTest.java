@@ -1,0 +1,115 @@
+package dev.bfa.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bfa.data.TestFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** train, reproduce and eval end to end on tiny datasets written in the real file formats. */
+class TrainCommandTest {
+    private static final int TRAIN = 96;
+    private static final int TEST = 40;
+    private static final String[] SMALL = {"--steps", "6", "--eval-every", "3", "--batch", "16", "--width", "12",
+        "--depth", "3", "--threads", "2", "--quiet"};
+
+    @TempDir
+    static Path dataDir;
+
+    @BeforeAll
+    static void writeDatasets() {
+        for (String name : new String[] {"mnist", "fashion-mnist"}) {
+            Path dir = dataDir.resolve(name);
+            int salt = name.length();
+            TestFiles.write(dir.resolve("train-images-idx3-ubyte"),
+                    TestFiles.idxImages(TRAIN, 28, 28, TestFiles.pixels(TRAIN * 784, salt)));
+            TestFiles.write(dir.resolve("train-labels-idx1-ubyte"), TestFiles.idxLabels(TestFiles.labels(TRAIN, 10)));
+            TestFiles.write(dir.resolve("t10k-images-idx3-ubyte.gz"),
+                    TestFiles.gzip(TestFiles.idxImages(TEST, 28, 28, TestFiles.pixels(TEST * 784, salt + 1))));
+            TestFiles.write(dir.resolve("t10k-labels-idx1-ubyte"), TestFiles.idxLabels(TestFiles.labels(TEST, 10)));
+        }
+    }
+
+    private static CliRun run(String command, Path out, String... extra) {
+        String[] args = new String[3 + SMALL.length + extra.length + 2];
+        args[0] = command;
+        args[1] = "--data-dir";
+        args[2] = dataDir.toString();
+        System.arraycopy(SMALL, 0, args, 3, SMALL.length);
+        System.arraycopy(extra, 0, args, 3 + SMALL.length, extra.length);
+        args[args.length - 2] = "--out";
+        args[args.length - 1] = out.toString();
+        return CliRun.of(args);
+    }
+
+    @Test
+    void trainWritesACompleteRunDirectoryThatEvalReads(@TempDir Path out) throws IOException {
+        Path dir = out.resolve("run");
+        CliRun train = run("train", dir, "--mode", "coupled-both");
+        assertThat(train.exitCode()).as(train.err()).isZero();
+        assertThat(dir).isDirectoryContaining("glob:**/config.json").isDirectoryContaining("glob:**/metrics.csv")
+                .isDirectoryContaining("glob:**/summary.json").isDirectoryContaining("glob:**/model.ckpt")
+                .isDirectoryContaining("glob:**/report.md").isDirectoryContaining("glob:**/accuracy.png")
+                .isDirectoryContaining("glob:**/cosine.png");
+        JsonNode summary = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
+        assertThat(summary.path("mode").asText()).isEqualTo("coupled-both");
+        assertThat(summary.path("steps").asLong()).isEqualTo(6);
+        assertThat(summary.path("forward").path("dataset").asText()).isEqualTo("fashion-mnist");
+        assertThat(summary.path("reverse").path("dataset").asText()).isEqualTo("mnist");
+        assertThat(summary.path("forward").path("test_accuracy").isNumber()).isTrue();
+        assertThat(summary.path("cosine")).hasSize(2);
+        assertThat(summary.path("examples_per_second").asDouble()).isPositive();
+        assertThat(Files.readAllLines(dir.resolve("metrics.csv"))).hasSize(1 + 3);
+
+        CliRun eval = CliRun.of("eval", dir.toString(), "--data-dir", dataDir.toString(), "--threads", "1");
+        assertThat(eval.exitCode()).as(eval.err()).isZero();
+        double accuracy = summary.path("forward").path("test_accuracy").asDouble();
+        assertThat(eval.out()).contains("coupled-both at step 6").contains(String.format("%.2f%%", 100 * accuracy));
+    }
+
+    @Test
+    void reproduceWritesOneRunPerModeAndACombinedReport(@TempDir Path out) throws IOException {
+        CliRun reproduce = run("reproduce", out.resolve("all"), "--no-bp");
+        assertThat(reproduce.exitCode()).as(reproduce.err()).isZero();
+        for (String mode : new String[] {"fa", "coupled-backward", "coupled-both"}) {
+            assertThat(out.resolve("all").resolve(mode).resolve("summary.json")).isRegularFile();
+        }
+        assertThat(out.resolve("all").resolve("bp")).doesNotExist();
+        assertThat(out.resolve("all").resolve("report.md")).isRegularFile();
+        assertThat(out.resolve("all").resolve("accuracy.png")).isRegularFile();
+        JsonNode combined = new ObjectMapper().readTree(out.resolve("all").resolve("summary.json").toFile());
+        assertThat(combined.path("modes").has("coupled-backward")).isTrue();
+    }
+
+    @Test
+    void badOptionsAndOccupiedOutputsAreOneLineUsageErrors(@TempDir Path out) throws IOException {
+        CliRun badRate = run("train", out.resolve("a"), "--lr", "-1");
+        assertThat(badRate.exitCode()).isEqualTo(2);
+        assertThat(badRate.errLines()).singleElement().asString().contains("learning rate -1.0");
+
+        CliRun badMode = run("train", out.resolve("b"), "--mode", "sideways");
+        assertThat(badMode.exitCode()).isEqualTo(2);
+        assertThat(badMode.errLines()).singleElement().asString().contains("unknown mode 'sideways'");
+
+        Files.createDirectories(out.resolve("busy"));
+        Files.writeString(out.resolve("busy").resolve("notes.txt"), "someone else's");
+        CliRun busy = run("train", out.resolve("busy"));
+        assertThat(busy.exitCode()).isEqualTo(2);
+        assertThat(busy.errLines()).singleElement().asString().contains("already holds files");
+        assertThat(out.resolve("busy")).isDirectoryNotContaining("glob:**/config.json");
+    }
+
+    @Test
+    void missingDataIsOneLineThatSaysWhatToDo(@TempDir Path out) {
+        CliRun missing = run("train", out.resolve("c"), "--forward", "cifar10");
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.errLines()).singleElement().asString().contains("cifar10");
+        assertThat(out.resolve("c")).doesNotExist();
+    }
+}
