@@ -233,9 +233,10 @@ final class PanamaGemm {
             c70 = FloatVector.fromMemorySegment(SPECIES, c, r, NATIVE);
             c71 = FloatVector.fromMemorySegment(SPECIES, c, r + second, NATIVE);
         }
-        int ai = aOffset;
-        int bi = bOffset;
-        for (int kk = 0; kk < kc; kk++, ai += MR, bi += NR) {
+        // Indices are written as affine functions of kk so that C2 can hoist the array range checks.
+        for (int kk = 0; kk < kc; kk++) {
+            int ai = aOffset + kk * MR;
+            int bi = bOffset + kk * NR;
             FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi);
             FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + VL);
             FloatVector x = FloatVector.broadcast(SPECIES, a[ai]);
