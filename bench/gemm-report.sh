@@ -7,7 +7,7 @@ set -euo pipefail
 cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.."
 out=${1:-target/gemm-report}
 mkdir -p "$out"
-jmh_opts=(-f 2 -wi 3 -i 5 -w 1 -r 1)
+jmh_opts=(-f 2 -wi 2 -i 3 -w 1 -r 1)
 ./bfa bench 'GemmBenchmark|NetlibGemmBenchmark' "${jmh_opts[@]}" -rf json -rff "$out/jmh-trainer-shapes.json"
 ./bfa bench 'GemmBenchmark|NetlibGemmBenchmark' "${jmh_opts[@]}" -p m=1024 -p n=1024 -p k=1024 \
     -rf json -rff "$out/jmh-1024.json"
