@@ -17,6 +17,7 @@ out = sys.argv[1]
 merged = json.load(open(f"{out}/jmh-trainer-shapes.json")) + json.load(open(f"{out}/jmh-1024.json"))
 json.dump(merged, open(f"{out}/jmh.json", "w"))
 PY
-OPENBLAS_NUM_THREADS=1 python3 bench/openblas_sgemm.py --threads 1 --json "$out/openblas-1t.json"
-OPENBLAS_NUM_THREADS=2 python3 bench/openblas_sgemm.py --threads 2 --json "$out/openblas-2t.json"
+OPENBLAS_NUM_THREADS=1 python3 bench/openblas_sgemm.py --threads 1 --repeats 9 --min-time 0.3 --json "$out/openblas-1t.json"
+OPENBLAS_NUM_THREADS=2 python3 bench/openblas_sgemm.py --threads 2 --repeats 9 --min-time 0.3 --json "$out/openblas-2t.json"
+gcc -O2 -mavx512f -mfma -o "$out/fma_peak" bench/fma_peak.c && "$out/fma_peak" | tee "$out/peak.txt"
 python3 bench/gemm_report.py "$out/jmh.json" "$out/openblas-1t.json" "$out/openblas-2t.json" | tee "$out/table.md"

@@ -33,7 +33,8 @@ Because the machine may be shared, each batch also records process CPU time:
 "cpu" = 2mnk / (cpu_time/threads) (contention-robust for 1 thread), "u" = CPU
 utilisation cpu/(wall*threads), "o" = share of the machine used by *other*
 processes during the measurement (/proc/stat).  Trust wall-clock numbers only
-where o is ~0 and u is ~1.
+where o is ~0 and u is ~1.  On a busy shared box add e.g. --wait-idle 300 to
+start each measurement only once the others have gone (nearly) quiet.
 """
 import argparse
 import glob
@@ -55,6 +56,11 @@ def parse_args():
     p.add_argument("--repeats", type=int, default=15, help="timed batches per measurement (default 15)")
     p.add_argument("--min-time", type=float, default=0.5, help="min seconds per timed batch (default 0.5)")
     p.add_argument("--ops", default=",".join(OPS), help="comma list of ops (default NN,NT,TN)")
+    p.add_argument("--wait-idle", type=float, default=0.0, metavar="SEC",
+                   help="shared machines: before each measurement wait (at most SEC seconds) until other"
+                        " processes use < --idle-threshold of the machine (default 0 = don't wait)")
+    p.add_argument("--idle-threshold", type=float, default=0.15,
+                   help="max fraction of all CPUs used by others for --wait-idle (default 0.15)")
     p.add_argument("--shapes", help="comma list of MxNxK to run instead of the default 10 shapes")
     p.add_argument("--json", metavar="FILE", help="write results as JSON to FILE")
     return p.parse_args()
@@ -170,6 +176,23 @@ def stat_busy():
     return (sum(v) - idle) / hz, sum(v) / hz
 
 
+def wait_idle(max_wait, threshold, probe=2.0):
+    """Block until other processes use < threshold of all CPUs (measured over `probe` s).
+    Returns (seconds waited, last busy fraction)."""
+    t_start = time.perf_counter()
+    frac = None
+    while True:
+        s0 = stat_busy()
+        if s0 is None:
+            return 0.0, None
+        time.sleep(probe)
+        s1 = stat_busy()
+        frac = (s1[0] - s0[0]) / max(1e-9, s1[1] - s0[1])
+        waited = time.perf_counter() - t_start
+        if frac < threshold or waited >= max_wait:
+            return waited, frac
+
+
 def median(xs):
     xs = sorted(xs)
     h = len(xs) // 2
@@ -259,6 +282,7 @@ def main():
                                               "OMP_NUM_THREADS", "OPENBLAS_L2_SIZE")},
         "cpu_model": model, "cpu_mhz_proc": mhz, "nproc": os.cpu_count(),
         "repeats": ARGS.repeats, "min_time": ARGS.min_time,
+        "wait_idle": ARGS.wait_idle, "idle_threshold": ARGS.idle_threshold,
         "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "loadavg_start": loadavg(),
     }
@@ -279,7 +303,11 @@ def main():
     for (m, n, k) in shapes:
         cells = []
         for op in ops:
+            waited = None
+            if ARGS.wait_idle > 0:
+                waited, _ = wait_idle(ARGS.wait_idle, ARGS.idle_threshold)
             r = measure(m, n, k, op, ARGS.repeats, ARGS.min_time, ARGS.threads, rng)
+            r["waited_idle_sec"] = waited
             results.append(r)
             oth = r["others_busy_frac"]
             cells.append(f"{r['gflops_median']:6.1f} [{r['gflops_min']:5.1f}-{r['gflops_max']:5.1f}]"
