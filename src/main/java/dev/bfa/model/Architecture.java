@@ -27,13 +27,4 @@ public record Architecture(int inputs, int width, int depth, int classes) {
         }
         return level == layers() ? classes : width;
     }
-
-    /** Multiply-adds of one example's forward pass. */
-    public long forwardMultiplyAdds() {
-        long total = 0;
-        for (int l = 0; l < layers(); l++) {
-            total += (long) levelSize(l) * levelSize(l + 1);
-        }
-        return total;
-    }
 }

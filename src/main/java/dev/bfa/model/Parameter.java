@@ -11,11 +11,4 @@ import dev.bfa.memory.FloatMatrix;
  */
 public record Parameter(String name, String owner, FloatMatrix value, FloatMatrix gradient, FloatMatrix slot1,
                         FloatMatrix slot2) {
-    public boolean trainable() {
-        return owner != null;
-    }
-
-    public long elements() {
-        return (long) value.rows() * value.cols();
-    }
 }

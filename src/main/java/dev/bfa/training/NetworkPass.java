@@ -51,10 +51,6 @@ public final class NetworkPass implements AutoCloseable {
         return network;
     }
 
-    public int maxBatch() {
-        return maxBatch;
-    }
-
     /** The input buffer's first {@code rows} rows: fill it before {@link #forward}. */
     public FloatMatrix input(int rows) {
         return firstRows(activations[0], rows);

@@ -42,10 +42,6 @@ public final class Trainer implements AutoCloseable {
         this.reverseLabels = new int[batch];
     }
 
-    public BidirectionalModel model() {
-        return model;
-    }
-
     public int batch() {
         return batch;
     }
@@ -53,11 +49,6 @@ public final class Trainer implements AutoCloseable {
     /** Steps completed so far. */
     public long steps() {
         return steps;
-    }
-
-    /** Sets the step counter when a run resumes from a checkpoint. */
-    public void restoreSteps(long completed) {
-        steps = completed;
     }
 
     public StepLoss step() {
