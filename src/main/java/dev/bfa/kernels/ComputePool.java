@@ -20,9 +20,17 @@ public final class ComputePool implements AutoCloseable {
 
     /** Maximum threads a pool accepts. */
     public static final int MAX_THREADS = 256;
-    private static final int SPINS_BEFORE_PARK = 20_000;
+    /**
+     * How long an idle thread spins before it parks. Waking a parked thread costs tens to hundreds
+     * of microseconds (more on a virtual machine whose idle vCPU has halted), as much as a small
+     * GEMM, and a training step issues loops back to back, so threads stay hot between them.
+     * A pool with more threads than processors never spins: its spinners would steal the cores.
+     */
+    private static final long SPIN_NANOS = 2_000_000;
 
     private final int threads;
+    /** {@link #SPIN_NANOS}, or 0 when the pool has more threads than the machine has processors. */
+    private final long spinNanos;
     private final Thread[] workers;
     private final AtomicInteger nextTask = new AtomicInteger();
     private final AtomicInteger busyWorkers = new AtomicInteger();
@@ -36,6 +44,7 @@ public final class ComputePool implements AutoCloseable {
 
     private ComputePool(int threads) {
         this.threads = threads;
+        this.spinNanos = threads <= Runtime.getRuntime().availableProcessors() ? SPIN_NANOS : 0;
         this.workers = new Thread[threads - 1];
         for (int w = 0; w < workers.length; w++) {
             workers[w] = Thread.ofPlatform().daemon().name("bfa-compute-" + (w + 1)).unstarted(this::workerLoop);
@@ -100,8 +109,9 @@ public final class ComputePool implements AutoCloseable {
             LockSupport.unpark(worker);
         }
         runTasks(body, count);
-        for (int spins = 0; busyWorkers.get() != 0; spins++) {
-            if (spins < SPINS_BEFORE_PARK) {
+        long parkAfter = System.nanoTime() + spinNanos;
+        while (busyWorkers.get() != 0) {
+            if (System.nanoTime() < parkAfter) {
                 Thread.onSpinWait();
             } else {
                 LockSupport.park(this);
@@ -137,9 +147,9 @@ public final class ComputePool implements AutoCloseable {
     private void workerLoop() {
         int seen = 0;
         while (true) {
-            int spins = 0;
+            long parkAfter = System.nanoTime() + spinNanos;
             while (generation == seen && !closed) {
-                if (spins++ < SPINS_BEFORE_PARK) {
+                if (System.nanoTime() < parkAfter) {
                     Thread.onSpinWait();
                 } else {
                     LockSupport.park(this);
