@@ -28,7 +28,7 @@ final class RunRecorder implements TrainingRun.Listener, AutoCloseable {
     }
 
     @Override
-    public void stepped(long step, StepLoss loss, double forwardEpochs, double reverseEpochs) {
+    public void stepped(long step, StepLoss loss) {
         progress.update(step, loss.forward(), loss.reverse());
     }
 

@@ -24,7 +24,7 @@ import java.util.List;
 public final class TrainingRun {
     /** Receives the run's progress; every method has a do-nothing default. */
     public interface Listener {
-        default void stepped(long step, StepLoss loss, double forwardEpochs, double reverseEpochs) {
+        default void stepped(long step, StepLoss loss) {
         }
 
         default void evaluated(EvaluationPoint point) {
@@ -116,7 +116,7 @@ public final class TrainingRun {
                 lossR = lossSteps == 0 ? loss.reverse() : lossR + loss.reverse();
                 lossSteps++;
                 completedSteps = step;
-                listener.stepped(step, loss, forwardBatches.sampler().epochs(), reverseBatches.sampler().epochs());
+                listener.stepped(step, loss);
                 if (step % config.evaluationEvery() == 0 || step == config.steps()) {
                     double examplesPerSecond = 2.0 * config.batch() * intervalSteps / intervalSeconds;
                     listener.evaluated(record(step, model, trainer, diagnostics, lossF / lossSteps, lossR / lossSteps,
