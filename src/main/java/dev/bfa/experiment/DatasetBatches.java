@@ -7,13 +7,13 @@ import dev.bfa.memory.FloatMatrix;
 import dev.bfa.training.BatchSource;
 
 /** Training batches of one network: its own shuffled order over its training set, normalised bytes. */
-final class DatasetBatches implements BatchSource {
+public final class DatasetBatches implements BatchSource {
     private final Dataset dataset;
     private final BatchSampler sampler;
     private final BatchAssembler assembler;
     private final int[] indices;
 
-    DatasetBatches(Dataset dataset, BatchSampler sampler) {
+    public DatasetBatches(Dataset dataset, BatchSampler sampler) {
         this.dataset = dataset;
         this.sampler = sampler;
         this.assembler = new BatchAssembler(dataset.features());

@@ -25,6 +25,12 @@ public final class FloatMatrix {
     private final int cols;
     private final int ld;
     private final boolean transposed;
+    /**
+     * The other orientation, made on first use and then reused, so that the hot paths (which read
+     * weights and errors transposed every step) allocate nothing. A racy first use may make two
+     * equal views; both are correct, so no synchronisation is needed.
+     */
+    private FloatMatrix other;
 
     private FloatMatrix(MemorySegment segment, int rows, int cols, int ld, boolean transposed) {
         this.segment = segment;
@@ -84,7 +90,13 @@ public final class FloatMatrix {
 
     /** The same memory read in the other orientation. */
     public FloatMatrix transpose() {
-        return new FloatMatrix(segment, cols, rows, ld, !transposed);
+        FloatMatrix t = other;
+        if (t == null) {
+            t = new FloatMatrix(segment, cols, rows, ld, !transposed);
+            t.other = this;
+            other = t;
+        }
+        return t;
     }
 
     /** A view of the logical block starting at (row, col) of size {@code nRows x nCols}. */

@@ -39,6 +39,7 @@ final class PanamaGemm {
 
     private final Blocking blocking = Blocking.forMicroKernel(MR, NR);
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(() -> new Workspace(blocking));
+    private final ThreadLocal<Job> jobs = ThreadLocal.withInitial(Job::new);
 
     Blocking blocking() {
         return blocking;
@@ -70,16 +71,58 @@ final class PanamaGemm {
         int m = c.rows();
         int n = c.cols();
         Partition grid = Partition.of(ceilDiv(m, MR), ceilDiv(n, NR), pool.threads(), (long) m * n * a.cols());
-        FloatMatrix at = a.transpose();
-        pool.run(grid.tasks(), task -> {
-            int rowBlock = task / grid.columnParts();
-            int colBlock = task % grid.columnParts();
-            int i0 = grid.rowStart(rowBlock) * MR;
-            int i1 = Math.min(m, grid.rowStart(rowBlock + 1) * MR);
-            int j0 = grid.columnStart(colBlock) * NR;
-            int j1 = Math.min(n, grid.columnStart(colBlock + 1) * NR);
+        Job job = jobs.get();
+        job.set(a.transpose(), b, c, accumulate, grid);
+        try {
+            pool.run(grid.tasks(), job);
+        } finally {
+            job.clear();
+        }
+    }
+
+    /**
+     * One GEMM's parallel loop body, reused by every call from the same thread so that a call
+     * allocates nothing (a capturing lambda would be a new object per call). Holds the partition
+     * as plain ints so the {@link Partition} record itself does not escape.
+     */
+    private final class Job implements ComputePool.Task {
+        private FloatMatrix at;
+        private FloatMatrix b;
+        private FloatMatrix c;
+        private boolean accumulate;
+        private int rowParts;
+        private int columnParts;
+        private int rowPanels;
+        private int columnPanels;
+
+        void set(FloatMatrix at, FloatMatrix b, FloatMatrix c, boolean accumulate, Partition grid) {
+            this.at = at;
+            this.b = b;
+            this.c = c;
+            this.accumulate = accumulate;
+            this.rowParts = grid.rowParts();
+            this.columnParts = grid.columnParts();
+            this.rowPanels = grid.rowPanels();
+            this.columnPanels = grid.columnPanels();
+        }
+
+        /** Drops the operands so a finished call does not keep views (and their memory) reachable. */
+        void clear() {
+            at = null;
+            b = null;
+            c = null;
+        }
+
+        @Override
+        public void run(int task) {
+            int rowBlock = task / columnParts;
+            int colBlock = task % columnParts;
+            int i0 = Partition.start(rowBlock, rowPanels, rowParts) * MR;
+            int i1 = Math.min(c.rows(), Partition.start(rowBlock + 1, rowPanels, rowParts) * MR);
+            int j0 = Partition.start(colBlock, columnPanels, columnParts) * NR;
+            int j1 = Math.min(c.cols(), Partition.start(colBlock + 1, columnPanels, columnParts) * NR);
             computeBlock(at, b, c, i0, i1, j0, j1, accumulate, workspaces.get());
-        });
+        }
     }
 
     /** C[i0:i1, j0:j1] (+)= A[i0:i1, :] · B[:, j0:j1], single-threaded. {@code at} is A read as k x m. */

@@ -221,47 +221,66 @@ public final class PanamaKernels implements Kernels {
         int rows = logits.rows();
         int n = logits.cols();
         float batch = rows;
-        float[] stripes = partials.get();
+        float[] scratch = partials.get();
         MemorySegment ls = logits.segment();
         MemorySegment gs = grad.segment();
         double loss = 0;
+        // One small method per pass over a row: vectors stay inside methods small enough for C2 to
+        // inline whole, where a single large loop body left them boxed on the heap.
         for (int i = 0; i < rows; i++) {
             long lRow = logits.storageOffset(i, 0);
             long gRow = grad.storageOffset(i, 0);
-            FloatVector maxLanes = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
-            for (int j = 0; j < n; j += VL) {
-                VectorMask<Float> valid = tail(j, n);
-                FloatVector x = FloatVector.fromMemorySegment(SPECIES, ls, lRow + (long) j * Float.BYTES, NATIVE, valid);
-                maxLanes = maxLanes.max(x.blend(Float.NEGATIVE_INFINITY, valid.not()));
-            }
-            // Java's max is associative and commutative (NaN wins, +0 > -0), so lanes may be folded in any order.
-            float max = Float.NEGATIVE_INFINITY;
-            for (int l = 0; l < VL; l++) {
-                max = Math.max(max, maxLanes.lane(l));
-            }
-            float target = logits.get(i, labels[i]);
-            java.util.Arrays.fill(stripes, 0f);
-            for (int j = 0; j < n; j += VL) {
-                long at = (long) j * Float.BYTES;
-                VectorMask<Float> valid = tail(j, n);
-                FloatVector e = VectorMath.exp(
-                        FloatVector.fromMemorySegment(SPECIES, ls, lRow + at, NATIVE, valid).sub(max));
-                e = e.blend(0f, valid.not());
-                e.intoMemorySegment(gs, gRow + at, NATIVE, valid);
-                addToStripes(stripes, j, e);
-            }
-            float sum = StripedSum.combine(stripes);
-            loss += StrictMath.log(sum) - ((double) target - max);
             int label = labels[i];
-            for (int j = 0; j < n; j += VL) {
-                long at = gRow + (long) j * Float.BYTES;
-                VectorMask<Float> valid = tail(j, n);
-                FloatVector q = FloatVector.fromMemorySegment(SPECIES, gs, at, NATIVE, valid).div(sum);
-                VectorMask<Float> isLabel = SPECIES.indexInRange(j - label, 1);
-                q.lanewise(VectorOperators.SUB, 1f, isLabel).div(batch).intoMemorySegment(gs, at, NATIVE, valid);
-            }
+            float max = rowMax(ls, lRow, n, scratch);
+            float target = logits.get(i, label);
+            float sum = expShifted(ls, lRow, gs, gRow, n, max, scratch);
+            loss += StrictMath.log(sum) - ((double) target - max);
+            float labelExp = grad.get(i, label);
+            divideRow(gs, gRow, n, sum, batch);
+            grad.set(i, label, (labelExp / sum - 1f) / batch);
         }
         return loss / rows;
+    }
+
+    /** The largest of {@code n} floats; Java's max is associative and commutative (NaN wins, +0 > -0). */
+    private static float rowMax(MemorySegment row, long offset, int n, float[] scratch) {
+        FloatVector maxLanes = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        for (int j = 0; j < n; j += VL) {
+            VectorMask<Float> valid = tail(j, n);
+            FloatVector x = FloatVector.fromMemorySegment(SPECIES, row, offset + (long) j * Float.BYTES, NATIVE, valid);
+            maxLanes = maxLanes.max(x.blend(Float.NEGATIVE_INFINITY, valid.not()));
+        }
+        maxLanes.intoArray(scratch, 0);
+        float max = Float.NEGATIVE_INFINITY;
+        for (int l = 0; l < VL; l++) {
+            max = Math.max(max, scratch[l]);
+        }
+        return max;
+    }
+
+    /** Writes {@code exp(x - max)} of a row into {@code out}'s row and returns their striped sum. */
+    private static float expShifted(MemorySegment in, long inRow, MemorySegment out, long outRow, int n, float max,
+                                    float[] stripes) {
+        java.util.Arrays.fill(stripes, 0f);
+        for (int j = 0; j < n; j += VL) {
+            long at = (long) j * Float.BYTES;
+            VectorMask<Float> valid = tail(j, n);
+            FloatVector e = VectorMath.exp(FloatVector.fromMemorySegment(SPECIES, in, inRow + at, NATIVE, valid).sub(max));
+            e = e.blend(0f, valid.not());
+            e.intoMemorySegment(out, outRow + at, NATIVE, valid);
+            addToStripes(stripes, j, e);
+        }
+        return StripedSum.combine(stripes);
+    }
+
+    /** {@code row[j] = (row[j] / sum) / batch}: the gradient of every class but the label's. */
+    private static void divideRow(MemorySegment row, long offset, int n, float sum, float batch) {
+        for (int j = 0; j < n; j += VL) {
+            long at = offset + (long) j * Float.BYTES;
+            VectorMask<Float> valid = tail(j, n);
+            FloatVector.fromMemorySegment(SPECIES, row, at, NATIVE, valid).div(sum).div(batch)
+                    .intoMemorySegment(row, at, NATIVE, valid);
+        }
     }
 
     @Override

@@ -37,13 +37,12 @@ record Partition(int rowParts, int columnParts, int rowPanels, int columnPanels)
         return rowParts * columnParts;
     }
 
-    /** First micro-tile row of row block {@code part}; {@code part == rowParts} gives the end. */
-    int rowStart(int part) {
-        return (int) ((long) part * rowPanels / rowParts);
-    }
-
-    int columnStart(int part) {
-        return (int) ((long) part * columnPanels / columnParts);
+    /**
+     * First of {@code panels} micro-panels in block {@code part} of {@code parts} near-equal
+     * blocks; {@code part == parts} gives the end.
+     */
+    static int start(int part, int panels, int parts) {
+        return (int) ((long) part * panels / parts);
     }
 
     private static int ceilDiv(int x, int y) {

@@ -1,0 +1,128 @@
+package dev.bfa.bench;
+
+import dev.bfa.data.BatchSampler;
+import dev.bfa.data.Dataset;
+import dev.bfa.data.DatasetId;
+import dev.bfa.data.LabeledImages;
+import dev.bfa.experiment.DatasetBatches;
+import dev.bfa.kernels.Activation;
+import dev.bfa.kernels.ComputePool;
+import dev.bfa.kernels.KernelProvider;
+import dev.bfa.model.Architecture;
+import dev.bfa.model.BidirectionalModel;
+import dev.bfa.model.BidirectionalModel.ModelSpec;
+import dev.bfa.training.OptimizerConfig;
+import dev.bfa.training.Trainer;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One op of {@link #step} is one training step of both networks on the paper's shapes: F with
+ * 3072 inputs (CIFAR-10 sized), R with 784 (MNIST sized), width 1024, 4 hidden layers, 10
+ * classes, batch 128, Adam; batches are drawn and normalised from synthetic pixel bytes exactly as
+ * in a real run. One op of {@link #gemmsOnly} replays just the GEMMs of such a step (recorded from
+ * a real one, same operands), so step time / GEMM time is the cost of everything else, measured
+ * in the same run. The step's GEMM work is printed at set-up; 2 x that / time is its GFLOP/s.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 2, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+        "-Xmx2g"})
+public class TrainStepBenchmark {
+    static final int FORWARD_INPUTS = 3072;
+    static final int REVERSE_INPUTS = 784;
+    static final int WIDTH = 1024;
+    static final int DEPTH = 4;
+    static final int CLASSES = 10;
+    static final int BATCH = 128;
+    /** Enough synthetic examples that batches are not cache-resident (F's set is 25 MB). */
+    private static final int EXAMPLES = 8192;
+
+    @Param({"fa", "coupled-backward", "coupled-both", "bp"})
+    public String mode;
+    @Param({"1", "2"})
+    public int threads;
+
+    private ComputePool pool;
+    private Dataset forwardData;
+    private Dataset reverseData;
+    private BidirectionalModel model;
+    private Trainer trainer;
+    private RecordingKernels.Gemm[] gemms;
+    private dev.bfa.kernels.Kernels kernels;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        pool = ComputePool.create(threads);
+        forwardData = synthetic(DatasetId.CIFAR10, FORWARD_INPUTS, 1);
+        reverseData = synthetic(DatasetId.MNIST, REVERSE_INPUTS, 2);
+        ModelSpec spec = new ModelSpec(dev.bfa.model.Mode.parse(mode),
+                new Architecture(FORWARD_INPUTS, WIDTH, DEPTH, CLASSES),
+                new Architecture(REVERSE_INPUTS, WIDTH, DEPTH, CLASSES), Activation.RELU, 42);
+        model = BidirectionalModel.create(spec);
+        RecordingKernels kernels = new RecordingKernels(KernelProvider.kernels());
+        OptimizerConfig adam = new OptimizerConfig(OptimizerConfig.Kind.ADAM, 1e-4f, 0f, 0.9f, 0.999f, 1e-8f);
+        trainer = new Trainer(model, adam, BATCH,
+                new DatasetBatches(forwardData, new BatchSampler(EXAMPLES, BATCH, 3)),
+                new DatasetBatches(reverseData, new BatchSampler(EXAMPLES, BATCH, 4)), kernels, pool);
+        List<RecordingKernels.Gemm> recorded = kernels.record(trainer::step);
+        gemms = recorded.toArray(RecordingKernels.Gemm[]::new);
+        this.kernels = KernelProvider.kernels();
+        long multiplyAdds = recorded.stream().mapToLong(RecordingKernels.Gemm::multiplyAdds).sum();
+        System.out.printf("%nstep of mode %s: %d GEMMs, %.4f GFLOP%n", mode, gemms.length, 2e-9 * multiplyAdds);
+    }
+
+    private static Dataset synthetic(DatasetId id, int features, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        byte[] pixels = new byte[EXAMPLES * features];
+        byte[] labels = new byte[EXAMPLES];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (byte) random.nextInt(256);
+        }
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = (byte) random.nextInt(CLASSES);
+        }
+        LabeledImages train = LabeledImages.copyOf(pixels, labels, features, CLASSES);
+        LabeledImages test = LabeledImages.copyOf(java.util.Arrays.copyOf(pixels, features), new byte[1], features,
+                CLASSES);
+        return Dataset.of(id, train, test);
+    }
+
+    @Benchmark
+    public void step() {
+        trainer.step();
+    }
+
+    @Benchmark
+    public void gemmsOnly() {
+        for (RecordingKernels.Gemm g : gemms) {
+            kernels.gemm(g.a(), g.b(), g.c(), g.accumulate(), pool);
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        trainer.close();
+        model.close();
+        forwardData.close();
+        reverseData.close();
+        pool.close();
+    }
+}
