@@ -39,6 +39,9 @@ public final class ReproduceCommand implements Callable<Integer> {
     TrainingOptions options;
 
     @Mixin
+    CheckpointOptions checkpoints;
+
+    @Mixin
     DataDirOption data;
 
     @Override
@@ -51,12 +54,24 @@ public final class ReproduceCommand implements Callable<Integer> {
              Dataset reverse = RunSupport.load(options.reverse, data.resolve())) {
             RunConfig base = options.toConfig(Mode.FA, DEFAULT_STEPS, forward.train().count());
             Path dir = output.prepare("reproduce");
-            try (ComputePool pool = ComputePool.create(base.threads())) {
+            try (ComputePool pool = ComputePool.create(base.threads());
+                 StopOnSignal stop = StopOnSignal.install()) {
                 Map<Mode, Experiments.Outcome> outcomes = RunSupport.reportingFailures(() -> Experiments.reproduce(
                         base, modes, forward, reverse, dir, KernelProvider.kernels(), pool,
-                        RunSupport.progress(output.quiet, forward.train().count(), reverse.train().count())));
-                outcomes.values().forEach(o -> TrainCommand.printSummary(spec.commandLine().getOut(), o.summary(),
-                        dir.resolve(o.summary().mode().cliName())));
+                        RunSupport.progress(output.quiet, forward.train().count(), reverse.train().count(), 0),
+                        checkpoints.control(stop)));
+                for (Map.Entry<Mode, Experiments.Outcome> e : outcomes.entrySet()) {
+                    Path modeDir = dir.resolve(e.getKey().cliName());
+                    if (e.getValue().stopped()) {
+                        spec.commandLine().getErr().println("bfa reproduce: stopped in " + e.getKey().cliName()
+                                + " after step " + e.getValue().completedSteps() + "; its checkpoint is in "
+                                + modeDir.resolve(Experiments.CHECKPOINT) + " (bfa train --resume " + modeDir
+                                + " finishes that mode; the modes after it and the combined report were not run)");
+                        spec.commandLine().getErr().flush();
+                        return stop.exitCode();
+                    }
+                    TrainCommand.printSummary(spec.commandLine().getOut(), e.getValue().summary(), modeDir);
+                }
                 spec.commandLine().getOut().println("combined report: " + dir.resolve("report.md"));
             }
         }

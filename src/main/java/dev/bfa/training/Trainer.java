@@ -51,6 +51,17 @@ public final class Trainer implements AutoCloseable {
         return steps;
     }
 
+    /**
+     * Continues a run restored from a checkpoint taken after {@code completedSteps} steps: Adam's
+     * bias correction depends on the step number, so the count must carry on, not restart.
+     */
+    public void resumeAt(long completedSteps) {
+        if (completedSteps < 0) {
+            throw new IllegalArgumentException("completed steps " + completedSteps + " is negative");
+        }
+        steps = completedSteps;
+    }
+
     public StepLoss step() {
         forwardData.nextBatch(forwardPass.input(batch), forwardLabels);
         reverseData.nextBatch(reversePass.input(batch), reverseLabels);

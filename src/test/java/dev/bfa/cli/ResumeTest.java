@@ -1,0 +1,171 @@
+package dev.bfa.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bfa.data.Dataset;
+import dev.bfa.data.DatasetId;
+import dev.bfa.data.TestFiles;
+import dev.bfa.experiment.Checkpoint;
+import dev.bfa.experiment.Experiments;
+import dev.bfa.experiment.TrainingRun;
+import dev.bfa.kernels.Activation;
+import dev.bfa.kernels.ComputePool;
+import dev.bfa.kernels.KernelProvider;
+import dev.bfa.model.Mode;
+import dev.bfa.report.Progress;
+import dev.bfa.report.RunFiles;
+import dev.bfa.training.OptimizerConfig;
+import dev.bfa.training.RunConfig;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * In one JVM: a run stopped after j steps and continued with {@code train --resume} ends
+ * bit-identical to one that ran its K steps without stopping; and --resume refuses what it cannot
+ * continue exactly, with one line.
+ */
+class ResumeTest {
+    private static final long STEPS = 12;
+    private static final long EVERY = 4;
+
+    @TempDir
+    static Path dataDir;
+
+    @BeforeAll
+    static void writeDatasets() {
+        TestFiles.writeTinyMnistPair(dataDir, 96, 40);
+    }
+
+    private static RunConfig config(Mode mode, OptimizerConfig.Kind kind) {
+        OptimizerConfig optimizer = new OptimizerConfig(kind, kind == OptimizerConfig.Kind.ADAM ? 1e-3f : 0.05f,
+                0.9f, 0.9f, 0.999f, 1e-8f);
+        return new RunConfig(mode, "fashion-mnist", "mnist", 12, 3, Activation.RELU, optimizer, 16, STEPS, EVERY, 1, 1);
+    }
+
+    /** Trains {@code config} into {@code dir}, stopped after {@code stopAfter} steps (or to its end). */
+    private static Experiments.Outcome train(RunConfig config, Path dir, long stopAfter) throws IOException {
+        AtomicLong polls = new AtomicLong();
+        try (Dataset forward = Dataset.load(DatasetId.FASHION_MNIST, dataDir);
+             Dataset reverse = Dataset.load(DatasetId.MNIST, dataDir);
+             ComputePool pool = ComputePool.create(1)) {
+            // The stop request is polled once after every step.
+            return Experiments.train(config, forward, reverse, dir, KernelProvider.kernels(), pool,
+                    c -> Progress.quiet(), new TrainingRun.Control(0, () -> polls.incrementAndGet() >= stopAfter));
+        }
+    }
+
+    private static CliRun resume(Path dir, String... extra) {
+        String[] args = new String[5 + extra.length];
+        System.arraycopy(new String[] {"train", "--resume", dir.toString(), "--data-dir", dataDir.toString()}, 0,
+                args, 0, 5);
+        System.arraycopy(extra, 0, args, 5, extra.length);
+        return CliRun.of(args);
+    }
+
+    @ParameterizedTest(name = "{0} {1}, stopped after step {2}")
+    @CsvSource({
+        "COUPLED_BOTH, ADAM, 1",
+        "COUPLED_BOTH, ADAM, 4",
+        "COUPLED_BOTH, ADAM, 6",
+        "FA, SGD, 7",
+        "BP, ADAM, 11",
+    })
+    void aStoppedRunResumesToTheSameBits(Mode mode, OptimizerConfig.Kind kind, long stopAfter, @TempDir Path out)
+            throws IOException {
+        RunConfig config = config(mode, kind);
+        Path whole = out.resolve("whole");
+        assertThat(train(config, whole, Long.MAX_VALUE).stopped()).isFalse();
+
+        Path parts = out.resolve("parts");
+        Experiments.Outcome first = train(config, parts, stopAfter);
+        assertThat(first.stopped()).isTrue();
+        assertThat(Checkpoint.readHeader(parts.resolve(Experiments.CHECKPOINT)).step()).isEqualTo(stopAfter);
+        assertThat(parts.resolve(RunFiles.SUMMARY)).doesNotExist();
+
+        CliRun resumed = resume(parts, "--quiet");
+        assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+        assertThat(resumed.err()).contains("resuming " + parts + " at step " + stopAfter + " of " + STEPS);
+        assertThat(parts.resolve(RunFiles.SUMMARY)).isRegularFile();
+        SameRun.assertBitIdentical(whole, parts);
+    }
+
+    @Test
+    void rowsWrittenAfterTheCheckpointAreDroppedAndWrittenAgain(@TempDir Path out) throws IOException {
+        RunConfig config = config(Mode.COUPLED_BACKWARD, OptimizerConfig.Kind.ADAM);
+        Path whole = out.resolve("whole");
+        train(config, whole, Long.MAX_VALUE);
+        // A crash after step 10 with the last checkpoint at step 6: metrics.csv already has the row
+        // of step 8 and half of a row after it.
+        Path crashed = out.resolve("crashed");
+        train(config, crashed, 6);
+        Files.writeString(crashed.resolve(RunFiles.METRICS), SameRun.deterministicColumns(whole).get(3)
+                + ",1.0,2.0\n8,coupled-b", java.nio.file.StandardOpenOption.APPEND);
+        CliRun resumed = resume(crashed, "--quiet");
+        assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+        SameRun.assertBitIdentical(whole, crashed);
+    }
+
+    @Test
+    void aRunWithoutACheckpointStartsOver(@TempDir Path out) throws IOException {
+        RunConfig config = config(Mode.FA, OptimizerConfig.Kind.ADAM);
+        Path whole = out.resolve("whole");
+        train(config, whole, Long.MAX_VALUE);
+        Path early = out.resolve("early");
+        Files.createDirectories(early);
+        RunFiles.writeConfig(early, config);
+        CliRun resumed = resume(early, "--quiet");
+        assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+        assertThat(resumed.err()).contains("no checkpoint in " + early + ": starting it over");
+        SameRun.assertBitIdentical(whole, early);
+    }
+
+    @Test
+    void optionsThatWouldForkTheRunAreRefused(@TempDir Path out) throws IOException {
+        Path dir = out.resolve("run");
+        train(config(Mode.COUPLED_BOTH, OptimizerConfig.Kind.ADAM), dir, 5);
+
+        CliRun width = resume(dir, "--width", "16");
+        assertThat(width.exitCode()).isEqualTo(CliException.USAGE);
+        assertThat(width.errLines()).singleElement().asString()
+                .contains("--width 16 conflicts with the run being resumed (12 in");
+        CliRun overwrite = resume(dir, "--overwrite");
+        assertThat(overwrite.exitCode()).isEqualTo(CliException.USAGE);
+        assertThat(overwrite.errLines()).singleElement().asString().contains("--overwrite");
+        CliRun elsewhere = resume(dir, "--out", out.resolve("other").toString());
+        assertThat(elsewhere.exitCode()).isEqualTo(CliException.USAGE);
+        CliRun notARun = resume(out.resolve("nothing"));
+        assertThat(notARun.errLines()).singleElement().asString().contains("not a run directory");
+        assertThat(Checkpoint.readHeader(dir.resolve(Experiments.CHECKPOINT)).step()).isEqualTo(5);
+
+        // Repeating the run's own values is fine, and --threads may change.
+        CliRun same = resume(dir, "--width", "12", "--mode", "coupled-both", "--steps", "12", "--threads", "2",
+                "--quiet");
+        assertThat(same.exitCode()).as(same.err()).isZero();
+    }
+
+    @Test
+    void aCorruptCheckpointIsRefusedAndTheRunLeftAsItWas(@TempDir Path out) throws IOException {
+        Path dir = out.resolve("run");
+        train(config(Mode.FA, OptimizerConfig.Kind.ADAM), dir, 5);
+        Path checkpoint = dir.resolve(Experiments.CHECKPOINT);
+        String metrics = Files.readString(dir.resolve(RunFiles.METRICS));
+        try (RandomAccessFile file = new RandomAccessFile(checkpoint.toFile(), "rw")) {
+            file.seek(file.length() / 2);
+            int b = file.read();
+            file.seek(file.length() / 2);
+            file.write(b ^ 0x10);
+        }
+        CliRun corrupt = resume(dir, "--quiet");
+        assertThat(corrupt.exitCode()).isEqualTo(CliException.FAILED);
+        assertThat(corrupt.errLines()).singleElement().asString().contains("checksum mismatch");
+        assertThat(Files.readString(dir.resolve(RunFiles.METRICS))).isEqualTo(metrics);
+    }
+}
