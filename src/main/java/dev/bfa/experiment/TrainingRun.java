@@ -31,9 +31,9 @@ import java.util.function.BooleanSupplier;
  * step in progress). The header carries everything besides the model memory that the rest of the
  * run depends on (step, both data orders, the loss sums of the current evaluation interval), so
  * {@link #resume} continues to the same bits as a run that never stopped. Every step's loss is
- * checked, and the whole model before each checkpoint and evaluation ({@link Divergence}); a
- * diverged run throws {@link Divergence.DivergedException} before the bad state reaches the
- * listener.
+ * checked (by the {@link Trainer}), and the whole model before each checkpoint and evaluation
+ * ({@link Divergence}); a diverged run throws {@link Divergence.DivergedException} before the bad
+ * state reaches the listener.
  */
 public final class TrainingRun {
     /** Receives the run's progress; every method has a do-nothing default. */
@@ -225,7 +225,6 @@ public final class TrainingRun {
                 lossSteps++;
                 completedSteps = step;
                 listener.stepped(step, loss);
-                Divergence.checkLoss(step, loss, model);
                 boolean evaluation = step % config.evaluationEvery() == 0 || step == config.steps();
                 if (evaluation) {
                     Divergence.checkMemory(step, model);

@@ -10,7 +10,7 @@ import java.lang.foreign.ValueLayout;
  * Finds a run that has diverged: a loss, weight, gradient or optimiser slot that is NaN or
  * infinite. Two checks, of very different cost:
  * <ul>
- *   <li>{@link #checkLoss}, every step: two doubles. A non-finite weight or bias reaches the next
+ *   <li>{@link #checkLoss}, every step, before the update: two doubles. A non-finite weight or bias reaches the next
  *       step's loss, because every element of every matrix is multiplied into the forward pass
  *       ({@code fma(h, NaN or ±inf, acc)} is never finite, even for {@code h = 0}), centring then
  *       spreads it across the row and the activations pass NaN on; and a non-finite gradient makes
@@ -22,9 +22,10 @@ import java.lang.foreign.ValueLayout;
  *       weights stay finite). It costs about as much as reading the memory once, which is why it
  *       does not run every step.</li>
  * </ul>
- * Either one, on failure, names the first non-finite matrix in the order weights and biases, then
- * gradients, then optimiser slots, so the message points at the cause rather than at the NaNs the
- * cause spread.
+ * On failure the message names the first non-finite matrix in the order weights and biases, then
+ * gradients, then optimiser slots, so that it points at the cause rather than at the NaNs the cause
+ * spread; for a non-finite loss only the weights are looked at, since that step's gradients are
+ * computed from the loss, not the other way round.
  */
 public final class Divergence {
     private static final int EXPONENT = 0x7F80_0000;
@@ -55,10 +56,11 @@ public final class Divergence {
         }
         String network = Double.isFinite(loss.forward()) ? "R" : "F";
         double value = network.equals("F") ? loss.forward() : loss.reverse();
-        String where = firstNonFinite(model);
+        // Only the weights can have caused it: this step's gradients come after the loss.
+        String where = firstNonFinite(model, 1);
         throw new DivergedException(step, "step " + step + ": the loss of " + network + " is " + value + "; "
                 + (where != null ? where + " is not finite"
-                        : "every weight and gradient is finite, so the logits overflowed"));
+                        : "every weight is finite, so the forward pass overflowed (is the learning rate too high?)"));
     }
 
     /** Throws when any number in the model's memory is not finite. */
@@ -66,7 +68,7 @@ public final class Divergence {
         if (allFinite(model.parameterMemory()) && allFinite(model.stateMemory())) {
             return;
         }
-        String where = firstNonFinite(model);
+        String where = firstNonFinite(model, 4);
         throw new DivergedException(step, "step " + step + ": "
                 + (where != null ? where : "the model memory") + " is not finite");
     }
@@ -85,10 +87,13 @@ public final class Divergence {
         return largest != EXPONENT;
     }
 
-    /** "F layer 2 weight gradient" for the first non-finite matrix, or null when all are finite. */
-    static String firstNonFinite(BidirectionalModel model) {
-        String[] parts = {"", " gradient", " optimiser state", " optimiser state"};
-        for (int part = 0; part < parts.length; part++) {
+    /**
+     * "F layer 2 weight gradient" for the first non-finite matrix, or null when all are finite;
+     * looks at the first {@code parts} of values, gradients, first and second optimiser slots.
+     */
+    static String firstNonFinite(BidirectionalModel model, int parts) {
+        String[] names = {"", " gradient", " optimiser state", " optimiser state"};
+        for (int part = 0; part < parts; part++) {
             for (Parameter p : model.parameters()) {
                 FloatMatrix m = switch (part) {
                     case 0 -> p.value();
@@ -97,7 +102,7 @@ public final class Divergence {
                     default -> p.slot2();
                 };
                 if (m != null && !allFinite(m)) {
-                    return describe(p.name()) + parts[part];
+                    return describe(p.name()) + names[part];
                 }
             }
         }

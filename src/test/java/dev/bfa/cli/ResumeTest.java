@@ -1,6 +1,7 @@
 package dev.bfa.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.bfa.data.Dataset;
 import dev.bfa.data.DatasetId;
@@ -11,16 +12,20 @@ import dev.bfa.experiment.TrainingRun;
 import dev.bfa.kernels.Activation;
 import dev.bfa.kernels.ComputePool;
 import dev.bfa.kernels.KernelProvider;
+import dev.bfa.model.BidirectionalModel;
 import dev.bfa.model.Mode;
 import dev.bfa.report.Progress;
 import dev.bfa.report.RunFiles;
+import dev.bfa.training.Divergence;
 import dev.bfa.training.OptimizerConfig;
 import dev.bfa.training.RunConfig;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,7 +112,7 @@ class ResumeTest {
         Path crashed = out.resolve("crashed");
         train(config, crashed, 6);
         Files.writeString(crashed.resolve(RunFiles.METRICS), SameRun.deterministicColumns(whole).get(3)
-                + ",1.0,2.0\n8,coupled-b", java.nio.file.StandardOpenOption.APPEND);
+                + ",1.0,2.0\n8,coupled-b", StandardOpenOption.APPEND);
         CliRun resumed = resume(crashed, "--quiet");
         assertThat(resumed.exitCode()).as(resumed.err()).isZero();
         SameRun.assertBitIdentical(whole, crashed);
@@ -167,5 +172,29 @@ class ResumeTest {
         assertThat(corrupt.exitCode()).isEqualTo(CliException.FAILED);
         assertThat(corrupt.errLines()).singleElement().asString().contains("checksum mismatch");
         assertThat(Files.readString(dir.resolve(RunFiles.METRICS))).isEqualTo(metrics);
+    }
+
+    @Test
+    void aDivergedRunStopsWithItsStepAndKeepsTheLastGoodCheckpoint(@TempDir Path out) throws IOException {
+        Path dir = out.resolve("run");
+        // Plain SGD at a rate of 1e4 blows up within a few steps of these tiny networks.
+        CliRun diverged = CliRun.of("train", "--data-dir", dataDir.toString(), "--out", dir.toString(), "--steps", "60",
+                "--eval-every", "5", "--checkpoint-every", "2", "--batch", "16", "--width", "12", "--depth", "3",
+                "--threads", "1", "--optimizer", "sgd", "--lr", "1e4", "--quiet");
+        assertThat(diverged.exitCode()).isEqualTo(CliException.DIVERGED);
+        String line = diverged.errLines()[diverged.errLines().length - 1];
+        assertThat(line).matches("bfa train: step (\\d+): the loss of [FR] is (NaN|-?Infinity); .* is kept in "
+                + Pattern.quote(dir.resolve(Experiments.CHECKPOINT).toString()));
+        long failedAt = Long.parseLong(line.replaceAll("^bfa train: step (\\d+):.*", "$1"));
+        long kept = Checkpoint.readHeader(dir.resolve(Experiments.CHECKPOINT)).step();
+        assertThat(line).contains("the last good checkpoint, of step " + kept + ",");
+        assertThat(kept).isLessThan(failedAt).isGreaterThanOrEqualTo(failedAt - 2);
+        assertThat(dir.resolve(RunFiles.SUMMARY)).doesNotExist();
+        // The kept checkpoint loads, and every number in it is finite.
+        RunConfig config = RunFiles.readConfig(dir);
+        try (BidirectionalModel model = BidirectionalModel.create(TrainingRun.modelSpec(config, 784, 784, 10))) {
+            Checkpoint.load(dir.resolve(Experiments.CHECKPOINT), model);
+            assertThatCode(() -> Divergence.checkMemory(kept, model)).doesNotThrowAnyException();
+        }
     }
 }
