@@ -68,8 +68,9 @@ public final class Experiments {
     /**
      * Continues the run of {@code config} in {@code directory} from its model.ckpt, so that the
      * model and every deterministic metrics column end as those of a run that never stopped; with no
-     * checkpoint there yet, starts it over. The metrics rows after the checkpoint's step (written
-     * before a crash) are dropped first: the resumed run writes them again.
+     * checkpoint there yet, starts it over; a finished run is left as it is. The metrics rows after
+     * the checkpoint's step (written before a crash) are dropped first: the resumed run writes them
+     * again.
      *
      * @throws Checkpoint.CheckpointException when the checkpoint is unusable, of another
      *                                        configuration, or the metrics lack its earlier rows
@@ -91,6 +92,10 @@ public final class Experiments {
             throw new Checkpoint.CheckpointException(directory.resolve(RunFiles.METRICS) + ": holds the rows of steps "
                     + found + " up to the checkpoint's step " + header.step() + ", expected " + expected
                     + "; the run cannot be continued exactly");
+        }
+        if (header.step() == config.steps() && Files.exists(directory.resolve(RunFiles.SUMMARY))) {
+            // Finished already: nothing to train, and its summary keeps its wall time.
+            return new Outcome(RunFiles.readSummary(directory), RunFiles.readMetrics(directory), header.step());
         }
         List<EvaluationPoint> earlier = RunFiles.truncateMetrics(directory, header.step());
         // The wall time of the processes before this one is unknown: summary.json says so (NaN).

@@ -133,6 +133,21 @@ class ResumeTest {
     }
 
     @Test
+    void resumingAFinishedRunChangesNothing(@TempDir Path out) throws IOException {
+        Path dir = out.resolve("run");
+        train(config(Mode.FA, OptimizerConfig.Kind.ADAM), dir, Long.MAX_VALUE);
+        byte[] summary = Files.readAllBytes(dir.resolve(RunFiles.SUMMARY));
+        byte[] metrics = Files.readAllBytes(dir.resolve(RunFiles.METRICS));
+        byte[] model = Files.readAllBytes(dir.resolve(Experiments.CHECKPOINT));
+        CliRun again = resume(dir, "--quiet");
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(again.out()).contains("after 12 steps");
+        assertThat(Files.readAllBytes(dir.resolve(RunFiles.SUMMARY))).isEqualTo(summary);
+        assertThat(Files.readAllBytes(dir.resolve(RunFiles.METRICS))).isEqualTo(metrics);
+        assertThat(Files.readAllBytes(dir.resolve(Experiments.CHECKPOINT))).isEqualTo(model);
+    }
+
+    @Test
     void optionsThatWouldForkTheRunAreRefused(@TempDir Path out) throws IOException {
         Path dir = out.resolve("run");
         train(config(Mode.COUPLED_BOTH, OptimizerConfig.Kind.ADAM), dir, 5);
