@@ -13,9 +13,6 @@ import dev.bfa.training.RunConfig;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
@@ -87,14 +84,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private Integer resume(Mode parsedMode) {
-        if (output.out != null && !output.out.toAbsolutePath().normalize().equals(resume.toAbsolutePath().normalize())) {
-            throw new CliException("--out " + output.out + " and --resume " + resume + " name different directories; "
-                    + "a resumed run continues in its own", CliException.USAGE);
-        }
-        if (output.overwrite) {
-            throw new CliException("--overwrite would discard the run that --resume continues; give one of them",
-                    CliException.USAGE);
-        }
+        output.checkResume(resume);
         if (!Files.isRegularFile(resume.resolve(RunFiles.CONFIG))) {
             throw new CliException("--resume " + resume + ": not a run directory (no " + RunFiles.CONFIG + ")",
                     CliException.USAGE);
@@ -102,7 +92,8 @@ public final class TrainCommand implements Callable<Integer> {
         RunConfig config = RunSupport.reportingFailures(() -> RunFiles.readConfig(resume));
         try (Dataset forward = RunSupport.load(config.forwardDataset(), data.resolve());
              Dataset reverse = RunSupport.load(config.reverseDataset(), data.resolve())) {
-            refuseConflicts(config, parsedMode, forward.train().count());
+            options.refuseConflicts(spec.commandLine().getParseResult(), parsedMode, config, forward.train().count(),
+                    resume.resolve(RunFiles.CONFIG));
             Path checkpoint = resume.resolve(Experiments.CHECKPOINT);
             long from = Files.exists(checkpoint)
                     ? RunSupport.reportingFailures(() -> Checkpoint.verify(checkpoint)).step() : 0;
@@ -110,9 +101,7 @@ public final class TrainCommand implements Callable<Integer> {
             err.println("bfa train: " + (from > 0 ? "resuming " + resume + " at step " + from + " of " + config.steps()
                     : "no checkpoint in " + resume + ": starting it over"));
             err.flush();
-            int threads = spec.commandLine().getParseResult().hasMatchedOption("--threads")
-                    ? options.threadCount() : config.threads();
-            try (ComputePool pool = ComputePool.create(threads);
+            try (ComputePool pool = ComputePool.create(options.threadCount(spec.commandLine().getParseResult(), config));
                  StopOnSignal stop = StopOnSignal.install()) {
                 Experiments.Outcome outcome = RunSupport.reportingFailures(() -> Experiments.resume(config, forward,
                         reverse, resume, KernelProvider.kernels(), pool, progress(forward, reverse, from),
@@ -120,41 +109,6 @@ public final class TrainCommand implements Callable<Integer> {
                 return report(outcome, config, resume, stop);
             }
         }
-    }
-
-    /**
-     * With --resume the configuration is the run's own: an option that sets part of it is accepted
-     * only when it repeats the stored value, so that a command line pasted back with --resume works
-     * and a changed one cannot silently fork the run.
-     */
-    private void refuseConflicts(RunConfig stored, Mode parsedMode, int forwardTrainingExamples) {
-        Map<String, Function<RunConfig, Object>> fields = new LinkedHashMap<>();
-        fields.put("--mode", RunConfig::mode);
-        fields.put("--forward", RunConfig::forwardDataset);
-        fields.put("--reverse", RunConfig::reverseDataset);
-        fields.put("--steps", RunConfig::steps);
-        fields.put("--epochs", RunConfig::steps);
-        fields.put("--eval-every", RunConfig::evaluationEvery);
-        fields.put("--batch", RunConfig::batch);
-        fields.put("--optimizer", c -> c.optimizer().kind());
-        fields.put("--lr", c -> c.optimizer().learningRate());
-        fields.put("--momentum", c -> c.optimizer().momentum());
-        fields.put("--width", RunConfig::width);
-        fields.put("--depth", RunConfig::depth);
-        fields.put("--activation", RunConfig::activation);
-        fields.put("--seed", RunConfig::seed);
-        var parsed = spec.commandLine().getParseResult();
-        if (fields.keySet().stream().noneMatch(parsed::hasMatchedOption)) {
-            return;
-        }
-        RunConfig given = options.toConfig(parsedMode, stored.steps(), forwardTrainingExamples);
-        fields.forEach((option, field) -> {
-            if (parsed.hasMatchedOption(option) && !Objects.equals(field.apply(given), field.apply(stored))) {
-                throw new CliException(option + " " + parsed.matchedOptionValue(option, (Object) null)
-                        + " conflicts with the run being resumed (" + field.apply(stored) + " in "
-                        + resume.resolve(RunFiles.CONFIG) + "); leave it out", CliException.USAGE);
-            }
-        });
     }
 
     private Function<RunConfig, Progress> progress(Dataset forward, Dataset reverse, long startStep) {

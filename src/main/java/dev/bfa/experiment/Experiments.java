@@ -148,24 +148,28 @@ public final class Experiments {
                                                Path directory, Kernels kernels, ComputePool pool,
                                                Function<RunConfig, Progress> progress) throws IOException {
         return reproduce(base, modes, forward, reverse, directory, kernels, pool, progress,
-                TrainingRun.Control.END_ONLY);
+                TrainingRun.Control.END_ONLY, false);
     }
 
     /**
      * As above, with checkpoints and stopping as {@code control} says; a stop ends the experiment
      * after the mode in progress has saved its checkpoint (the outcomes then end with that mode's).
+     * With {@code resume}, each mode continues as {@link #resume} does: finished modes are kept,
+     * a stopped one continues from its checkpoint, the others start.
      */
     public static Map<Mode, Outcome> reproduce(RunConfig base, List<Mode> modes, Dataset forward, Dataset reverse,
                                                Path directory, Kernels kernels, ComputePool pool,
-                                               Function<RunConfig, Progress> progress, TrainingRun.Control control)
-            throws IOException {
+                                               Function<RunConfig, Progress> progress, TrainingRun.Control control,
+                                               boolean resume) throws IOException {
         Files.createDirectories(directory);
         Map<Mode, Outcome> outcomes = new EnumMap<>(Mode.class);
         Map<Mode, List<EvaluationPoint>> runs = new EnumMap<>(Mode.class);
         Map<Mode, RunSummary> summaries = new EnumMap<>(Mode.class);
         for (Mode mode : modes) {
-            Outcome outcome = train(base.withMode(mode), forward, reverse, directory.resolve(mode.cliName()), kernels,
-                    pool, progress, control);
+            Path modeDirectory = directory.resolve(mode.cliName());
+            Outcome outcome = resume
+                    ? resume(base.withMode(mode), forward, reverse, modeDirectory, kernels, pool, progress, control)
+                    : train(base.withMode(mode), forward, reverse, modeDirectory, kernels, pool, progress, control);
             outcomes.put(mode, outcome);
             if (outcome.stopped()) {
                 break;

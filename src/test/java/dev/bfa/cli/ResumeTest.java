@@ -24,6 +24,8 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -130,6 +132,39 @@ class ResumeTest {
         assertThat(resumed.exitCode()).as(resumed.err()).isZero();
         assertThat(resumed.err()).contains("no checkpoint in " + early + ": starting it over");
         SameRun.assertBitIdentical(whole, early);
+    }
+
+    @Test
+    void aStoppedReproduceResumesEveryModeToTheSameBits(@TempDir Path out) throws IOException {
+        RunConfig base = config(Mode.FA, OptimizerConfig.Kind.ADAM);
+        List<Mode> modes = List.of(Mode.FA, Mode.COUPLED_BACKWARD, Mode.COUPLED_BOTH);
+        Path whole = out.resolve("whole");
+        reproduce(base, modes, whole, Long.MAX_VALUE);
+        // Stopped in the second mode, after its step 5; the third mode never started.
+        Path parts = out.resolve("parts");
+        Map<Mode, Experiments.Outcome> stopped = reproduce(base, modes, parts, STEPS + 5);
+        assertThat(stopped.get(Mode.COUPLED_BACKWARD).stopped()).isTrue();
+        assertThat(parts.resolve("coupled-both")).doesNotExist();
+
+        CliRun resumed = CliRun.of("reproduce", "--resume", parts.toString(), "--no-bp", "--data-dir",
+                dataDir.toString(), "--quiet");
+        assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+        for (Mode mode : modes) {
+            SameRun.assertBitIdentical(whole.resolve(mode.cliName()), parts.resolve(mode.cliName()));
+        }
+        assertThat(parts.resolve(RunFiles.REPORT)).isRegularFile();
+    }
+
+    private static Map<Mode, Experiments.Outcome> reproduce(RunConfig base, List<Mode> modes, Path dir, long stopAfter)
+            throws IOException {
+        AtomicLong polls = new AtomicLong();
+        try (Dataset forward = Dataset.load(DatasetId.FASHION_MNIST, dataDir);
+             Dataset reverse = Dataset.load(DatasetId.MNIST, dataDir);
+             ComputePool pool = ComputePool.create(1)) {
+            return Experiments.reproduce(base, modes, forward, reverse, dir, KernelProvider.kernels(), pool,
+                    c -> Progress.quiet(), new TrainingRun.Control(0, () -> polls.incrementAndGet() >= stopAfter),
+                    false);
+        }
     }
 
     @Test
