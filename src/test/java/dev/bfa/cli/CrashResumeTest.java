@@ -16,10 +16,12 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The trainer in a child JVM, stopped the hard ways: SIGKILL in the middle of training, SIGKILL in
- * the middle of writing a checkpoint, and Ctrl-C (SIGINT). Each time {@code train --resume} must
+ * the middle of writing a checkpoint, Ctrl-C (SIGINT) and SIGTERM. Each time {@code train --resume} must
  * finish the run bit-identical to one that was never stopped.
  */
 class CrashResumeTest {
@@ -108,16 +110,18 @@ class CrashResumeTest {
         resumeAndCompare(dir);
     }
 
-    @Test
-    void interruptedWithCtrlC() throws Exception {
-        Path dir = shared.resolve("interrupted");
+    /** Ctrl-C, and SIGTERM as a batch system sends it: exit 128 + the signal's number. */
+    @ParameterizedTest
+    @CsvSource({"INT, 130", "TERM, 143"})
+    void interruptedWithCtrlCOrSigterm(String signal, int exitCode) throws Exception {
+        Path dir = shared.resolve("interrupted-" + signal);
         Process child = start(dir);
         await(child, dir, "its first checkpoint", () -> Files.exists(dir.resolve(Experiments.CHECKPOINT)));
-        Process kill = new ProcessBuilder("kill", "-INT", String.valueOf(child.pid())).inheritIO().start();
+        Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(child.pid())).inheritIO().start();
         assertThat(kill.waitFor()).isZero();
         assertThat(child.waitFor(1, TimeUnit.MINUTES)).isTrue();
         String output = Files.readString(log(dir));
-        assertThat(child.exitValue()).as(output).isEqualTo(130);
+        assertThat(child.exitValue()).as(output).isEqualTo(exitCode);
         long step = checkpointStep(dir);
         assertThat(step).as("stopped before the end").isLessThan(STEPS).isGreaterThanOrEqualTo(CHECKPOINT_EVERY);
         assertThat(output).contains("stopped after step " + step + " of " + STEPS)
