@@ -8,7 +8,9 @@ import dev.bfa.training.EvaluationPoint;
 import dev.bfa.training.Trainer.StepLoss;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * Writes a run as it goes: a metrics.csv row per evaluation point, the progress display, and every
@@ -22,6 +24,7 @@ final class RunRecorder implements TrainingRun.Listener, AutoCloseable {
     private final MetricsWriter metrics;
     private final Progress progress;
     private long checkpointStep;
+    private boolean configForced;
 
     /** {@code checkpointStep}: the step of the checkpoint already in {@code directory} (a resumed run), or -1. */
     RunRecorder(Path directory, int depth, Progress progress, long checkpointStep) throws IOException {
@@ -49,6 +52,15 @@ final class RunRecorder implements TrainingRun.Listener, AutoCloseable {
     @Override
     public void checkpoint(BidirectionalModel model, Checkpoint.Header header) {
         try {
+            // A checkpoint on disk must never be ahead of what resuming it needs: config.json and
+            // the metrics rows up to its step (resume refuses a metrics.csv that lacks them).
+            if (!configForced) {
+                try (FileChannel config = FileChannel.open(directory.resolve(RunFiles.CONFIG), StandardOpenOption.READ)) {
+                    config.force(true);
+                }
+                configForced = true;
+            }
+            metrics.force();
             Checkpoint.write(directory.resolve(CHECKPOINT), model, header);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + directory.resolve(CHECKPOINT) + ": " + e.getMessage(), e);
