@@ -56,7 +56,14 @@ public final class Experiments {
     public static Outcome train(RunConfig config, Dataset forward, Dataset reverse, Path directory, Kernels kernels,
                                 ComputePool pool, Function<RunConfig, Progress> progress,
                                 TrainingRun.Control control) throws IOException {
-        Files.createDirectories(directory);
+        try (DirectoryLock lock = DirectoryLock.acquire(directory)) {
+            return trainLocked(config, forward, reverse, directory, kernels, pool, progress, control);
+        }
+    }
+
+    private static Outcome trainLocked(RunConfig config, Dataset forward, Dataset reverse, Path directory,
+                                       Kernels kernels, ComputePool pool, Function<RunConfig, Progress> progress,
+                                       TrainingRun.Control control) throws IOException {
         RunFiles.writeConfig(directory, config);
         // An earlier run's rows and model must not mix with this run's (--overwrite).
         Files.deleteIfExists(directory.resolve(RunFiles.METRICS));
@@ -74,13 +81,22 @@ public final class Experiments {
      *
      * @throws Checkpoint.CheckpointException when the checkpoint is unusable, of another
      *                                        configuration, or the metrics lack its earlier rows
+     * @throws IOException                    also when another process is training in the directory
      */
     public static Outcome resume(RunConfig config, Dataset forward, Dataset reverse, Path directory, Kernels kernels,
                                  ComputePool pool, Function<RunConfig, Progress> progress,
                                  TrainingRun.Control control) throws IOException {
+        try (DirectoryLock lock = DirectoryLock.acquire(directory)) {
+            return resumeLocked(config, forward, reverse, directory, kernels, pool, progress, control);
+        }
+    }
+
+    private static Outcome resumeLocked(RunConfig config, Dataset forward, Dataset reverse, Path directory,
+                                        Kernels kernels, ComputePool pool, Function<RunConfig, Progress> progress,
+                                        TrainingRun.Control control) throws IOException {
         Path checkpoint = directory.resolve(CHECKPOINT);
         if (!Files.exists(checkpoint)) {
-            return train(config, forward, reverse, directory, kernels, pool, progress, control);
+            return trainLocked(config, forward, reverse, directory, kernels, pool, progress, control);
         }
         TrainingRun run = new TrainingRun(config, forward, reverse, kernels, pool, control);
         Checkpoint.Header header = Checkpoint.verify(checkpoint);

@@ -88,6 +88,12 @@ class CrashResumeTest {
         Path dir = shared.resolve("killed");
         Process child = start(dir);
         await(child, dir, "its first checkpoint", () -> Files.exists(dir.resolve(Experiments.CHECKPOINT)));
+        // A second process cannot resume the run while the first is still training it.
+        CliRun meanwhile = CliRun.of("train", "--resume", dir.toString(), "--data-dir", data.toString(), "--quiet");
+        assertThat(meanwhile.exitCode()).isEqualTo(CliException.FAILED);
+        assertThat(meanwhile.errLines()[meanwhile.errLines().length - 1])
+                .contains(dir + ": another bfa run is training in this directory");
+        assertThat(child.isAlive()).as("the first run was still training").isTrue();
         child.destroyForcibly().waitFor();
         long step = checkpointStep(dir);
         assertThat(step).as("killed before the end").isLessThan(STEPS);
