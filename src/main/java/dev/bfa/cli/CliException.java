@@ -9,6 +9,8 @@ public final class CliException extends RuntimeException {
     public static final int FAILED = 1;
     /** Exit code of invalid usage, as for picocli's parameter errors. */
     public static final int USAGE = 2;
+    /** Exit code of a run stopped because it diverged (a NaN or infinity in its loss or model). */
+    public static final int DIVERGED = 3;
 
     private static final long serialVersionUID = 1L;
 

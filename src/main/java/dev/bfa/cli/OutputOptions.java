@@ -14,6 +14,18 @@ final class OutputOptions {
     @Option(names = "--quiet", description = "No progress display.")
     boolean quiet;
 
+    /** Refuses --out and --overwrite where they contradict --resume {@code dir}. */
+    void checkResume(Path dir) {
+        if (out != null && !out.toAbsolutePath().normalize().equals(dir.toAbsolutePath().normalize())) {
+            throw new CliException("--out " + out + " and --resume " + dir + " name different directories; "
+                    + "a resumed run continues in its own", CliException.USAGE);
+        }
+        if (overwrite) {
+            throw new CliException("--overwrite would discard the run that --resume continues; give one of them",
+                    CliException.USAGE);
+        }
+    }
+
     /** --out, or runs/NAME-TIMESTAMP, made ready for a new run. */
     Path prepare(String name) {
         Path dir = out != null ? out : RunSupport.defaultOutput(name);

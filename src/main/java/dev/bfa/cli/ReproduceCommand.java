@@ -5,7 +5,9 @@ import dev.bfa.experiment.Experiments;
 import dev.bfa.kernels.ComputePool;
 import dev.bfa.kernels.KernelProvider;
 import dev.bfa.model.Mode;
+import dev.bfa.report.RunFiles;
 import dev.bfa.training.RunConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +41,15 @@ public final class ReproduceCommand implements Callable<Integer> {
     TrainingOptions options;
 
     @Mixin
+    CheckpointOptions checkpoints;
+
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "Continue the experiment in DIR with the configuration of its runs (MODE/config.json): "
+                    + "finished modes are kept, a stopped one continues from its checkpoint, bit-identical to a run "
+                    + "that never stopped, the others start. Give --no-bp again if the experiment had it.")
+    Path resume;
+
+    @Mixin
     DataDirOption data;
 
     @Override
@@ -47,19 +58,58 @@ public final class ReproduceCommand implements Callable<Integer> {
         if (!noBackprop) {
             modes.add(Mode.BP);
         }
-        try (Dataset forward = RunSupport.load(options.forward, data.resolve());
-             Dataset reverse = RunSupport.load(options.reverse, data.resolve())) {
-            RunConfig base = options.toConfig(Mode.FA, DEFAULT_STEPS, forward.train().count());
-            Path dir = output.prepare("reproduce");
-            try (ComputePool pool = ComputePool.create(base.threads())) {
+        RunConfig stored = resume != null ? storedConfig() : null;
+        try (Dataset forward = RunSupport.load(stored != null ? stored.forwardDataset() : options.forward, data.resolve());
+             Dataset reverse = RunSupport.load(stored != null ? stored.reverseDataset() : options.reverse,
+                     data.resolve())) {
+            RunConfig base;
+            Path dir;
+            int threads;
+            if (stored != null) {
+                options.refuseConflicts(spec.commandLine().getParseResult(), Mode.FA, stored, forward.train().count(),
+                        resume);
+                base = stored;
+                dir = resume;
+                threads = options.threadCount(spec.commandLine().getParseResult(), stored);
+            } else {
+                base = options.toConfig(Mode.FA, DEFAULT_STEPS, forward.train().count());
+                dir = output.prepare("reproduce");
+                threads = base.threads();
+            }
+            try (ComputePool pool = ComputePool.create(threads);
+                 StopOnSignal stop = StopOnSignal.install()) {
                 Map<Mode, Experiments.Outcome> outcomes = RunSupport.reportingFailures(() -> Experiments.reproduce(
                         base, modes, forward, reverse, dir, KernelProvider.kernels(), pool,
-                        RunSupport.progress(output.quiet, forward.train().count(), reverse.train().count())));
-                outcomes.values().forEach(o -> TrainCommand.printSummary(spec.commandLine().getOut(), o.summary(),
-                        dir.resolve(o.summary().mode().cliName())));
+                        RunSupport.progress(output.quiet, forward.train().count(), reverse.train().count(), 0),
+                        checkpoints.control(stop), stored != null));
+                for (Map.Entry<Mode, Experiments.Outcome> e : outcomes.entrySet()) {
+                    Path modeDir = dir.resolve(e.getKey().cliName());
+                    if (e.getValue().stopped()) {
+                        spec.commandLine().getErr().println("bfa reproduce: stopped in " + e.getKey().cliName()
+                                + " after step " + e.getValue().completedSteps() + "; its checkpoint is in "
+                                + modeDir.resolve(Experiments.CHECKPOINT) + "; continue with: bfa reproduce --resume "
+                                + dir + (noBackprop ? " --no-bp" : ""));
+                        spec.commandLine().getErr().flush();
+                        return stop.exitCode();
+                    }
+                    TrainCommand.printSummary(spec.commandLine().getOut(), e.getValue().summary(), modeDir);
+                }
                 spec.commandLine().getOut().println("combined report: " + dir.resolve("report.md"));
             }
         }
         return 0;
+    }
+
+    /** The configuration of the experiment in --resume DIR: that of its first mode's run, as mode fa. */
+    private RunConfig storedConfig() {
+        output.checkResume(resume);
+        for (Mode mode : Mode.values()) {
+            Path config = resume.resolve(mode.cliName()).resolve(RunFiles.CONFIG);
+            if (Files.isRegularFile(config)) {
+                return RunSupport.reportingFailures(() -> RunFiles.readConfig(config)).withMode(Mode.FA);
+            }
+        }
+        throw new CliException("--resume " + resume + ": not a reproduce directory (no MODE/" + RunFiles.CONFIG + ")",
+                CliException.USAGE);
     }
 }

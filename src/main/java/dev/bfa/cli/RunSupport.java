@@ -8,6 +8,7 @@ import dev.bfa.data.Dataset;
 import dev.bfa.data.DatasetId;
 import dev.bfa.report.Progress;
 import dev.bfa.report.ReportException;
+import dev.bfa.training.Divergence;
 import dev.bfa.training.RunConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -70,8 +71,9 @@ final class RunSupport {
         return runs.resolve(name + "-" + stamp);
     }
 
-    static Function<RunConfig, Progress> progress(boolean quiet, int forwardTrain, int reverseTrain) {
+    static Function<RunConfig, Progress> progress(boolean quiet, int forwardTrain, int reverseTrain, long startStep) {
         return config -> Progress.builder(config.mode().cliName(), config.steps())
+                .startStep(startStep)
                 .epochs(config.batch(), forwardTrain, reverseTrain)
                 .quiet(quiet)
                 .build();
@@ -83,6 +85,8 @@ final class RunSupport {
             return body.run();
         } catch (IOException | UncheckedIOException | ReportException | DataFormatException e) {
             throw new CliException(e.getMessage());
+        } catch (Divergence.DivergedException e) {
+            throw new CliException(e.getMessage(), CliException.DIVERGED);
         }
     }
 

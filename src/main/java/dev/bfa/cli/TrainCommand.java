@@ -1,15 +1,20 @@
 package dev.bfa.cli;
 
 import dev.bfa.data.Dataset;
+import dev.bfa.experiment.Checkpoint;
 import dev.bfa.experiment.Experiments;
 import dev.bfa.kernels.ComputePool;
 import dev.bfa.kernels.KernelProvider;
 import dev.bfa.model.Mode;
+import dev.bfa.report.Progress;
+import dev.bfa.report.RunFiles;
 import dev.bfa.report.RunSummary;
 import dev.bfa.training.RunConfig;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,27 +43,89 @@ public final class TrainCommand implements Callable<Integer> {
     TrainingOptions options;
 
     @Mixin
+    CheckpointOptions checkpoints;
+
+    @Option(names = "--resume", paramLabel = "RUN_DIR",
+            description = "Continue the run in RUN_DIR from its model.ckpt, with the configuration in its config.json: "
+                    + "the model and metrics end bit-identical to a run that never stopped. Options that set the "
+                    + "configuration may be repeated only with the same values; --threads, --checkpoint-every, "
+                    + "--quiet and --data-dir may change.")
+    Path resume;
+
+    @Mixin
     DataDirOption data;
 
     @Override
     public Integer call() {
-        Mode parsedMode;
-        try {
-            parsedMode = Mode.parse(mode);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(e.getMessage(), CliException.USAGE);
+        Mode parsedMode = parseMode();
+        if (resume != null) {
+            return resume(parsedMode);
         }
         try (Dataset forward = RunSupport.load(options.forward, data.resolve());
              Dataset reverse = RunSupport.load(options.reverse, data.resolve())) {
             RunConfig config = options.toConfig(parsedMode, DEFAULT_STEPS, forward.train().count());
             Path dir = output.prepare(parsedMode.cliName());
-            try (ComputePool pool = ComputePool.create(config.threads())) {
+            try (ComputePool pool = ComputePool.create(config.threads());
+                 StopOnSignal stop = StopOnSignal.install()) {
                 Experiments.Outcome outcome = RunSupport.reportingFailures(() -> Experiments.train(config, forward,
-                        reverse, dir, KernelProvider.kernels(), pool,
-                        RunSupport.progress(output.quiet, forward.train().count(), reverse.train().count())));
-                printSummary(spec.commandLine().getOut(), outcome.summary(), dir);
+                        reverse, dir, KernelProvider.kernels(), pool, progress(forward, reverse, 0),
+                        checkpoints.control(stop)));
+                return report(outcome, config, dir, stop);
             }
         }
+    }
+
+    private Mode parseMode() {
+        try {
+            return Mode.parse(mode);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage(), CliException.USAGE);
+        }
+    }
+
+    private Integer resume(Mode parsedMode) {
+        output.checkResume(resume);
+        if (!Files.isRegularFile(resume.resolve(RunFiles.CONFIG))) {
+            throw new CliException("--resume " + resume + ": not a run directory (no " + RunFiles.CONFIG + ")",
+                    CliException.USAGE);
+        }
+        RunConfig config = RunSupport.reportingFailures(() -> RunFiles.readConfig(resume));
+        try (Dataset forward = RunSupport.load(config.forwardDataset(), data.resolve());
+             Dataset reverse = RunSupport.load(config.reverseDataset(), data.resolve())) {
+            options.refuseConflicts(spec.commandLine().getParseResult(), parsedMode, config, forward.train().count(),
+                    resume.resolve(RunFiles.CONFIG));
+            Path checkpoint = resume.resolve(Experiments.CHECKPOINT);
+            long from = Files.exists(checkpoint)
+                    ? RunSupport.reportingFailures(() -> Checkpoint.verify(checkpoint)).step() : 0;
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("bfa train: " + (from > 0 ? "resuming " + resume + " at step " + from + " of " + config.steps()
+                    : "no checkpoint in " + resume + ": starting it over"));
+            err.flush();
+            try (ComputePool pool = ComputePool.create(options.threadCount(spec.commandLine().getParseResult(), config));
+                 StopOnSignal stop = StopOnSignal.install()) {
+                Experiments.Outcome outcome = RunSupport.reportingFailures(() -> Experiments.resume(config, forward,
+                        reverse, resume, KernelProvider.kernels(), pool, progress(forward, reverse, from),
+                        checkpoints.control(stop)));
+                return report(outcome, config, resume, stop);
+            }
+        }
+    }
+
+    private Function<RunConfig, Progress> progress(Dataset forward, Dataset reverse, long startStep) {
+        return RunSupport.progress(output.quiet, forward.train().count(), reverse.train().count(), startStep);
+    }
+
+    /** The summary of a finished run (exit code 0), or how to continue a stopped one (128 + signal). */
+    private int report(Experiments.Outcome outcome, RunConfig config, Path dir, StopOnSignal stop) {
+        if (outcome.stopped()) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("bfa train: stopped after step " + outcome.completedSteps() + " of " + config.steps()
+                    + "; checkpoint saved in " + dir.resolve(Experiments.CHECKPOINT) + "; continue with: bfa train "
+                    + "--resume " + dir);
+            err.flush();
+            return stop.exitCode();
+        }
+        printSummary(spec.commandLine().getOut(), outcome.summary(), dir);
         return 0;
     }
 

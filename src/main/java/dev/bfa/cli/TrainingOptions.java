@@ -6,7 +6,13 @@ import dev.bfa.kernels.ComputePool;
 import dev.bfa.model.Mode;
 import dev.bfa.training.OptimizerConfig;
 import dev.bfa.training.RunConfig;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 
 /**
  * The options shared by {@code train} and {@code reproduce}. Defaults, and why, are in
@@ -89,6 +95,45 @@ final class TrainingOptions {
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), CliException.USAGE);
         }
+    }
+
+    /**
+     * With --resume the configuration is the run's own ({@code stored}, from {@code source}): an
+     * option that sets part of it is accepted only when it repeats the stored value, so that a
+     * command line pasted back with --resume works and a changed one cannot silently fork the run.
+     */
+    void refuseConflicts(ParseResult parsed, Mode mode, RunConfig stored, int forwardTrainingExamples, Path source) {
+        Map<String, Function<RunConfig, Object>> fields = new LinkedHashMap<>();
+        fields.put("--mode", RunConfig::mode);
+        fields.put("--forward", RunConfig::forwardDataset);
+        fields.put("--reverse", RunConfig::reverseDataset);
+        fields.put("--steps", RunConfig::steps);
+        fields.put("--epochs", RunConfig::steps);
+        fields.put("--eval-every", RunConfig::evaluationEvery);
+        fields.put("--batch", RunConfig::batch);
+        fields.put("--optimizer", c -> c.optimizer().kind());
+        fields.put("--lr", c -> c.optimizer().learningRate());
+        fields.put("--momentum", c -> c.optimizer().momentum());
+        fields.put("--width", RunConfig::width);
+        fields.put("--depth", RunConfig::depth);
+        fields.put("--activation", RunConfig::activation);
+        fields.put("--seed", RunConfig::seed);
+        if (fields.keySet().stream().noneMatch(parsed::hasMatchedOption)) {
+            return;
+        }
+        RunConfig given = toConfig(mode, stored.steps(), forwardTrainingExamples);
+        fields.forEach((option, field) -> {
+            if (parsed.hasMatchedOption(option) && !Objects.equals(field.apply(given), field.apply(stored))) {
+                throw new CliException(option + " " + parsed.matchedOptionValue(option, (Object) null)
+                        + " conflicts with the run being resumed (" + field.apply(stored) + " in " + source
+                        + "); leave it out", CliException.USAGE);
+            }
+        });
+    }
+
+    /** The thread count of a resumed run: --threads when given, else the stored run's. */
+    int threadCount(ParseResult parsed, RunConfig stored) {
+        return parsed.hasMatchedOption("--threads") ? threadCount() : stored.threads();
     }
 
     int threadCount() {

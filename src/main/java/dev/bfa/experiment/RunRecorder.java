@@ -8,11 +8,14 @@ import dev.bfa.training.EvaluationPoint;
 import dev.bfa.training.Trainer.StepLoss;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
- * Writes a run as it goes: a metrics.csv row per evaluation point, the progress display, and at
- * the end the final model as model.ckpt.
+ * Writes a run as it goes: a metrics.csv row per evaluation point, the progress display, and every
+ * checkpoint the run hands over as model.ckpt (replaced atomically, so at the end it is the final
+ * model).
  */
 final class RunRecorder implements TrainingRun.Listener, AutoCloseable {
     static final String CHECKPOINT = "model.ckpt";
@@ -20,9 +23,13 @@ final class RunRecorder implements TrainingRun.Listener, AutoCloseable {
     private final Path directory;
     private final MetricsWriter metrics;
     private final Progress progress;
+    private long checkpointStep;
+    private boolean configForced;
 
-    RunRecorder(Path directory, int depth, Progress progress) throws IOException {
+    /** {@code checkpointStep}: the step of the checkpoint already in {@code directory} (a resumed run), or -1. */
+    RunRecorder(Path directory, int depth, Progress progress, long checkpointStep) throws IOException {
         this.directory = directory;
+        this.checkpointStep = checkpointStep;
         this.metrics = RunFiles.openMetrics(directory, depth);
         this.progress = progress;
     }
@@ -43,14 +50,27 @@ final class RunRecorder implements TrainingRun.Listener, AutoCloseable {
     }
 
     @Override
-    public void finished(BidirectionalModel model, TrainingRun run) {
+    public void checkpoint(BidirectionalModel model, Checkpoint.Header header) {
         try {
-            Checkpoint.write(directory.resolve(CHECKPOINT), model, new Checkpoint.Header(
-                    Checkpoint.identity(model.spec()), RunFiles.configJson(run.config()), run.completedSteps(),
-                    run.forwardSamplerState(), run.reverseSamplerState()));
+            // A checkpoint on disk must never be ahead of what resuming it needs: config.json and
+            // the metrics rows up to its step (resume refuses a metrics.csv that lacks them).
+            if (!configForced) {
+                try (FileChannel config = FileChannel.open(directory.resolve(RunFiles.CONFIG), StandardOpenOption.READ)) {
+                    config.force(true);
+                }
+                configForced = true;
+            }
+            metrics.force();
+            Checkpoint.write(directory.resolve(CHECKPOINT), model, header);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + directory.resolve(CHECKPOINT) + ": " + e.getMessage(), e);
         }
+        checkpointStep = header.step();
+    }
+
+    /** The step of the checkpoint in the directory, or -1 if there is none. */
+    long checkpointStep() {
+        return checkpointStep;
     }
 
     @Override

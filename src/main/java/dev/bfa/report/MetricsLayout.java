@@ -18,7 +18,10 @@ public record MetricsLayout(int depth) {
     /** Columns before the per-layer ones. */
     public static final List<String> LEADING_COLUMNS = List.of("step", "mode", "forward_loss", "reverse_loss",
             "forward_test_accuracy", "reverse_test_accuracy");
-    /** Columns after the per-layer ones. */
+    /**
+     * Columns after the per-layer ones: the wall-clock measurements, the only columns that a resumed
+     * run (or any rerun) does not reproduce bit for bit.
+     */
     public static final List<String> TRAILING_COLUMNS = List.of("examples_per_second", "elapsed_seconds");
 
     public MetricsLayout {

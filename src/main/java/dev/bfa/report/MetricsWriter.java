@@ -69,6 +69,15 @@ public final class MetricsWriter implements Closeable {
         rows++;
     }
 
+    /**
+     * Forces the rows appended so far to the disk itself, past the operating system's cache: called
+     * before a checkpoint is written, so that after a power cut the rows up to the checkpoint's step
+     * are there to resume with.
+     */
+    public synchronized void force() throws IOException {
+        channel.force(false);
+    }
+
     /** Appends each of {@code points}. */
     public void appendAll(List<EvaluationPoint> points) throws IOException {
         for (EvaluationPoint point : points) {

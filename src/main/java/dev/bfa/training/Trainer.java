@@ -51,6 +51,22 @@ public final class Trainer implements AutoCloseable {
         return steps;
     }
 
+    /**
+     * Continues a run restored from a checkpoint taken after {@code completedSteps} steps: Adam's
+     * bias correction depends on the step number, so the count must carry on, not restart.
+     */
+    public void resumeAt(long completedSteps) {
+        if (completedSteps < 0) {
+            throw new IllegalArgumentException("completed steps " + completedSteps + " is negative");
+        }
+        steps = completedSteps;
+    }
+
+    /**
+     * One step: both batches, both passes, both updates.
+     *
+     * @throws Divergence.DivergedException when a loss is not finite; the update is then not applied
+     */
     public StepLoss step() {
         forwardData.nextBatch(forwardPass.input(batch), forwardLabels);
         reverseData.nextBatch(reversePass.input(batch), reverseLabels);
@@ -58,10 +74,14 @@ public final class Trainer implements AutoCloseable {
         double forwardLoss = forwardPass.backward(batch, forwardLabels, true, false);
         reversePass.forward(batch);
         double reverseLoss = reversePass.backward(batch, reverseLabels, true, false);
+        StepLoss loss = new StepLoss(forwardLoss, reverseLoss);
+        // Before the update: a diverged step is reported with the weights that caused it, not with
+        // the NaNs its update would spread to every matrix.
+        Divergence.checkLoss(steps + 1, loss, model);
         steps++;
         optimizer.update(model.forward().trainedParameters(), steps);
         optimizer.update(model.reverse().trainedParameters(), steps);
-        return new StepLoss(forwardLoss, reverseLoss);
+        return loss;
     }
 
     /** Fraction of {@code forwardTest} and {@code reverseTest} each network classifies correctly. */

@@ -24,16 +24,7 @@ class TrainCommandTest {
 
     @BeforeAll
     static void writeDatasets() {
-        for (String name : new String[] {"mnist", "fashion-mnist"}) {
-            Path dir = dataDir.resolve(name);
-            int salt = name.length();
-            TestFiles.write(dir.resolve("train-images-idx3-ubyte"),
-                    TestFiles.idxImages(TRAIN, 28, 28, TestFiles.pixels(TRAIN * 784, salt)));
-            TestFiles.write(dir.resolve("train-labels-idx1-ubyte"), TestFiles.idxLabels(TestFiles.labels(TRAIN, 10)));
-            TestFiles.write(dir.resolve("t10k-images-idx3-ubyte.gz"),
-                    TestFiles.gzip(TestFiles.idxImages(TEST, 28, 28, TestFiles.pixels(TEST * 784, salt + 1))));
-            TestFiles.write(dir.resolve("t10k-labels-idx1-ubyte"), TestFiles.idxLabels(TestFiles.labels(TEST, 10)));
-        }
+        TestFiles.writeTinyMnistPair(dataDir, TRAIN, TEST);
     }
 
     private static CliRun run(String command, Path out, String... extra) {

@@ -73,6 +73,23 @@ public final class TestFiles {
         return out;
     }
 
+    /**
+     * Tiny MNIST and Fashion-MNIST directories under {@code dataDir}, in the original file names
+     * (one test set gzipped): {@code train} and {@code test} 28x28 examples each, different pixels
+     * per dataset. Enough for a run of the CLI end to end in milliseconds.
+     */
+    public static void writeTinyMnistPair(Path dataDir, int train, int test) {
+        for (String name : new String[] {"mnist", "fashion-mnist"}) {
+            Path dir = dataDir.resolve(name);
+            int salt = name.length();
+            write(dir.resolve("train-images-idx3-ubyte"), idxImages(train, 28, 28, pixels(train * 784, salt)));
+            write(dir.resolve("train-labels-idx1-ubyte"), idxLabels(labels(train, 10)));
+            write(dir.resolve("t10k-images-idx3-ubyte.gz"),
+                    gzip(idxImages(test, 28, 28, pixels(test * 784, salt + 1))));
+            write(dir.resolve("t10k-labels-idx1-ubyte"), idxLabels(labels(test, 10)));
+        }
+    }
+
     public static Path write(Path file, byte[] content) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());

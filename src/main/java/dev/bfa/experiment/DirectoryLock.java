@@ -1,0 +1,59 @@
+package dev.bfa.experiment;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * One training process per run directory: two writing the same metrics.csv and model.ckpt (a
+ * --resume started while the run is still going, in another terminal) would interleave rows and
+ * replace each other's checkpoints. An exclusive lock on {@value #NAME} in the directory, held for
+ * the whole run, released by the operating system if the process dies. The empty file stays: removing
+ * it on release would let a waiting process lock a file that a third one no longer sees.
+ */
+final class DirectoryLock implements AutoCloseable {
+    static final String NAME = ".bfa.lock";
+
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private DirectoryLock(FileChannel channel, FileLock lock) {
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    /** Creates {@code directory} if needed and locks it, or fails at once if another run holds it. */
+    static DirectoryLock acquire(Path directory) throws IOException {
+        Files.createDirectories(directory);
+        FileChannel channel = FileChannel.open(directory.resolve(NAME), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        if (lock == null) {
+            channel.close();
+            throw new IOException(directory + ": another bfa run is training in this directory; wait for it to "
+                    + "finish or stop it (Ctrl-C saves a checkpoint) before resuming");
+        }
+        return new DirectoryLock(channel, lock);
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            lock.release();
+        } finally {
+            channel.close();
+        }
+    }
+}
