@@ -5,48 +5,87 @@ import dev.bfa.kernels.ComputePool;
 import dev.bfa.kernels.Kernels;
 import dev.bfa.memory.FloatMatrix;
 import dev.bfa.model.Parameter;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Applies one update to the parameters a network trains, from the gradients it computed. The
- * update is element-wise, so each matrix is split into bands of rows, one per thread: the same
- * operations on the same elements whatever the split.
+ * Applies one update to every parameter a model trains, from the gradients it computed. The
+ * update is element-wise, so it is planned once as a list of chunks (bands of storage rows of
+ * about {@link #CHUNK_ELEMENTS} elements, views made in advance) that the pool's threads take in
+ * turn: one parallel loop per step for all parameters of both networks, the same operations on
+ * the same elements whatever the split, and no allocation but the step's Adam scalars.
  */
 public final class Optimizer {
+    /**
+     * Elements per chunk: large enough that taking a chunk costs nothing next to updating it,
+     * small enough (4 arrays x 256 KB) that a biggish matrix splits evenly over the threads.
+     */
+    static final int CHUNK_ELEMENTS = 1 << 16;
+
+    /** The views of one chunk: value, gradient and optimiser slots, all plain or all transposed. */
+    private record Chunk(FloatMatrix value, FloatMatrix gradient, FloatMatrix slot1, FloatMatrix slot2) {
+    }
+
     private final OptimizerConfig config;
     private final Kernels kernels;
     private final ComputePool pool;
+    private final Chunk[] chunks;
+    private final ComputePool.Task updateChunk = this::updateChunk;
+    /** This step's Adam scalars, set before the parallel loop; null for momentum SGD. */
+    private AdamStep adam;
 
-    public Optimizer(OptimizerConfig config, Kernels kernels, ComputePool pool) {
+    public Optimizer(OptimizerConfig config, List<Parameter> parameters, Kernels kernels, ComputePool pool) {
         this.config = config;
         this.kernels = kernels;
         this.pool = pool;
+        List<Chunk> planned = new ArrayList<>();
+        for (Parameter p : parameters) {
+            plan(p, planned);
+        }
+        this.chunks = planned.toArray(Chunk[]::new);
     }
 
-    /** Update number {@code step} (1-based; Adam's bias correction depends on it). */
-    public void update(List<Parameter> parameters, long step) {
-        AdamStep adam = config.kind() == OptimizerConfig.Kind.ADAM
-                ? AdamStep.of(config.learningRate(), config.beta1(), config.beta2(), config.epsilon(), step)
-                : null;
-        for (Parameter p : parameters) {
-            int rows = p.value().rows();
-            int bands = Math.min(pool.threads(), rows);
-            pool.run(bands, band -> {
-                int first = (int) ((long) band * rows / bands);
-                int count = (int) ((long) (band + 1) * rows / bands) - first;
-                FloatMatrix value = rowsOf(p.value(), first, count);
-                FloatMatrix gradient = rowsOf(p.gradient(), first, count);
-                FloatMatrix slot1 = rowsOf(p.slot1(), first, count);
-                if (adam == null) {
-                    kernels.sgdMomentumUpdate(value, gradient, slot1, config.learningRate(), config.momentum());
-                } else {
-                    kernels.adamUpdate(value, gradient, slot1, rowsOf(p.slot2(), first, count), adam);
-                }
-            });
+    /**
+     * Splits {@code p} into bands of storage rows. A parameter read through transposed views (a
+     * coupled matrix owned by R) is split in its storage orientation, where rows are contiguous.
+     */
+    private static void plan(Parameter p, List<Chunk> out) {
+        boolean storedTransposed = p.value().isTransposed();
+        FloatMatrix value = storage(p.value(), storedTransposed);
+        FloatMatrix gradient = storage(p.gradient(), storedTransposed);
+        FloatMatrix slot1 = storage(p.slot1(), storedTransposed);
+        FloatMatrix slot2 = storage(p.slot2(), storedTransposed);
+        int rows = value.rows();
+        int rowsPerChunk = Math.max(1, CHUNK_ELEMENTS / value.cols());
+        for (int first = 0; first < rows; first += rowsPerChunk) {
+            int count = Math.min(rowsPerChunk, rows - first);
+            out.add(new Chunk(rowsOf(value, first, count), rowsOf(gradient, first, count), rowsOf(slot1, first, count),
+                    rowsOf(slot2, first, count)));
         }
+    }
+
+    private static FloatMatrix storage(FloatMatrix view, boolean flip) {
+        return flip ? view.transpose() : view;
     }
 
     private static FloatMatrix rowsOf(FloatMatrix m, int first, int count) {
         return count == m.rows() ? m : m.block(first, 0, count, m.cols());
+    }
+
+    /** Update number {@code step} (1-based; Adam's bias correction depends on it) of every parameter. */
+    public void update(long step) {
+        adam = config.kind() == OptimizerConfig.Kind.ADAM
+                ? AdamStep.of(config.learningRate(), config.beta1(), config.beta2(), config.epsilon(), step)
+                : null;
+        pool.run(chunks.length, updateChunk);
+    }
+
+    private void updateChunk(int index) {
+        Chunk c = chunks[index];
+        if (adam == null) {
+            kernels.sgdMomentumUpdate(c.value(), c.gradient(), c.slot1(), config.learningRate(), config.momentum());
+        } else {
+            kernels.adamUpdate(c.value(), c.gradient(), c.slot1(), c.slot2(), adam);
+        }
     }
 }

@@ -3,6 +3,9 @@ package dev.bfa.training;
 import dev.bfa.kernels.ComputePool;
 import dev.bfa.kernels.Kernels;
 import dev.bfa.model.BidirectionalModel;
+import dev.bfa.model.Parameter;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Trains F and R together (SPEC.md, "One training step"): each step draws one batch per network,
@@ -32,7 +35,9 @@ public final class Trainer implements AutoCloseable {
     public Trainer(BidirectionalModel model, OptimizerConfig optimizer, int batch, BatchSource forwardData,
                    BatchSource reverseData, Kernels kernels, ComputePool pool) {
         this.model = model;
-        this.optimizer = new Optimizer(optimizer, kernels, pool);
+        List<Parameter> trained = new ArrayList<>(model.forward().trainedParameters());
+        trained.addAll(model.reverse().trainedParameters());
+        this.optimizer = new Optimizer(optimizer, trained, kernels, pool);
         this.forwardData = forwardData;
         this.reverseData = reverseData;
         this.batch = batch;
@@ -63,7 +68,7 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
-     * One step: both batches, both passes, both updates.
+     * One step: both batches, both passes, then the update of every trained parameter.
      *
      * @throws Divergence.DivergedException when a loss is not finite; the update is then not applied
      */
@@ -79,8 +84,7 @@ public final class Trainer implements AutoCloseable {
         // the NaNs its update would spread to every matrix.
         Divergence.checkLoss(steps + 1, loss, model);
         steps++;
-        optimizer.update(model.forward().trainedParameters(), steps);
-        optimizer.update(model.reverse().trainedParameters(), steps);
+        optimizer.update(steps);
         return loss;
     }
 

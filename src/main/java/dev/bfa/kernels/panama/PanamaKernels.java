@@ -118,45 +118,56 @@ public final class PanamaKernels implements Kernels {
         }
         int n = z.cols();
         float[] stripes = partials.get();
-        MemorySegment zs = z.segment();
-        MemorySegment bs = bias.segment();
         MemorySegment os = out.segment();
         for (int i = 0; i < z.rows(); i++) {
-            long zRow = z.storageOffset(i, 0);
             long oRow = out.storageOffset(i, 0);
-            java.util.Arrays.fill(stripes, 0f);
-            for (int j = 0; j < n; j += VL) {
-                long at = (long) j * Float.BYTES;
-                VectorMask<Float> valid = tail(j, n);
-                FloatVector t = FloatVector.fromMemorySegment(SPECIES, zs, zRow + at, NATIVE, valid)
-                        .add(FloatVector.fromMemorySegment(SPECIES, bs, at, NATIVE, valid));
-                t.intoMemorySegment(os, oRow + at, NATIVE, valid);
-                addToStripes(stripes, j, t);
-            }
-            float mean = StripedSum.combine(stripes) / n;
-            for (int j = 0; j < n; j += VL) {
-                long at = oRow + (long) j * Float.BYTES;
-                VectorMask<Float> valid = tail(j, n);
-                FloatVector centred = FloatVector.fromMemorySegment(SPECIES, os, at, NATIVE, valid).sub(mean);
-                activate(activation, centred).intoMemorySegment(os, at, NATIVE, valid);
+            float mean = addBiasAndSum(z.segment(), z.storageOffset(i, 0), bias.segment(), os, oRow, n, stripes) / n;
+            switch (activation) {
+                case RELU -> centreRelu(os, oRow, n, mean);
+                case TANH -> centreTanh(os, oRow, n, mean);
             }
         }
     }
 
-    private static FloatVector activate(Activation activation, FloatVector x) {
-        return switch (activation) {
-            case RELU -> x.max(0f);
-            case TANH -> VectorMath.tanh(x);
-        };
+    // The row passes below are separate small methods, each with its vectors local and its
+    // constants broadcast once: inlined deep inside the trainer's step, one large method with
+    // vector-valued helpers made C2 fall back to the Vector API's Java code (a heap array per
+    // operation, 6 MB per step).
+
+    /** {@code out = z + bias} over one row; returns the row's striped sum. */
+    private static float addBiasAndSum(MemorySegment zs, long zRow, MemorySegment bs, MemorySegment os, long oRow, int n,
+                                       float[] stripes) {
+        java.util.Arrays.fill(stripes, 0f);
+        for (int j = 0; j < n; j += VL) {
+            long at = (long) j * Float.BYTES;
+            VectorMask<Float> valid = tail(j, n);
+            FloatVector t = FloatVector.fromMemorySegment(SPECIES, zs, zRow + at, NATIVE, valid)
+                    .add(FloatVector.fromMemorySegment(SPECIES, bs, at, NATIVE, valid));
+            t.intoMemorySegment(os, oRow + at, NATIVE, valid);
+            addToStripes(stripes, j, t);
+        }
+        return StripedSum.combine(stripes);
     }
 
-    private static FloatVector derivativeFromOutput(Activation activation, FloatVector h) {
-        return switch (activation) {
-            case RELU -> FloatVector.zero(SPECIES)
-                    .blend(1f, h.compare(VectorOperators.GT, 0f))
-                    .blend(h, h.test(VectorOperators.IS_NAN));
-            case TANH -> h.neg().fma(h, FloatVector.broadcast(SPECIES, 1f));
-        };
+    private static void centreRelu(MemorySegment row, long offset, int n, float mean) {
+        FloatVector meanLanes = FloatVector.broadcast(SPECIES, mean);
+        FloatVector zero = FloatVector.zero(SPECIES);
+        for (int j = 0; j < n; j += VL) {
+            long at = offset + (long) j * Float.BYTES;
+            VectorMask<Float> valid = tail(j, n);
+            FloatVector.fromMemorySegment(SPECIES, row, at, NATIVE, valid).sub(meanLanes).max(zero)
+                    .intoMemorySegment(row, at, NATIVE, valid);
+        }
+    }
+
+    private static void centreTanh(MemorySegment row, long offset, int n, float mean) {
+        FloatVector meanLanes = FloatVector.broadcast(SPECIES, mean);
+        for (int j = 0; j < n; j += VL) {
+            long at = offset + (long) j * Float.BYTES;
+            VectorMask<Float> valid = tail(j, n);
+            VectorMath.tanh(FloatVector.fromMemorySegment(SPECIES, row, at, NATIVE, valid).sub(meanLanes))
+                    .intoMemorySegment(row, at, NATIVE, valid);
+        }
     }
 
     @Override
@@ -193,22 +204,53 @@ public final class PanamaKernels implements Kernels {
             long hRow = h.storageOffset(i, 0);
             long oRow = out.storageOffset(i, 0);
             java.util.Arrays.fill(stripes, 0f);
-            for (int j = 0; j < n; j += VL) {
-                long at = (long) j * Float.BYTES;
-                VectorMask<Float> valid = tail(j, n);
-                FloatVector hv = FloatVector.fromMemorySegment(SPECIES, h.segment(), hRow + at, NATIVE, valid);
-                FloatVector e = FloatVector.fromMemorySegment(SPECIES, incoming.segment(), inRow + at, NATIVE, valid)
-                        .mul(derivativeFromOutput(activation, hv));
-                e.intoMemorySegment(out.segment(), oRow + at, NATIVE, valid);
-                addToStripes(stripes, j, e);
+            switch (activation) {
+                case RELU -> reluBackward(incoming.segment(), inRow, h.segment(), hRow, out.segment(), oRow, n, stripes);
+                case TANH -> tanhBackward(incoming.segment(), inRow, h.segment(), hRow, out.segment(), oRow, n, stripes);
             }
-            float mean = StripedSum.combine(stripes) / n;
-            for (int j = 0; j < n; j += VL) {
-                long at = oRow + (long) j * Float.BYTES;
-                VectorMask<Float> valid = tail(j, n);
-                FloatVector.fromMemorySegment(SPECIES, out.segment(), at, NATIVE, valid).sub(mean)
-                        .intoMemorySegment(out.segment(), at, NATIVE, valid);
-            }
+            subtractMean(out.segment(), oRow, n, StripedSum.combine(stripes) / n);
+        }
+    }
+
+    /** {@code out = incoming ⊙ relu'(h)} over one row, added to the stripes; relu'(NaN) is NaN. */
+    private static void reluBackward(MemorySegment in, long inRow, MemorySegment hs, long hRow, MemorySegment os,
+                                     long oRow, int n, float[] stripes) {
+        FloatVector zero = FloatVector.zero(SPECIES);
+        FloatVector one = FloatVector.broadcast(SPECIES, 1f);
+        for (int j = 0; j < n; j += VL) {
+            long at = (long) j * Float.BYTES;
+            VectorMask<Float> valid = tail(j, n);
+            FloatVector hv = FloatVector.fromMemorySegment(SPECIES, hs, hRow + at, NATIVE, valid);
+            FloatVector derivative = zero.blend(one, hv.compare(VectorOperators.GT, zero))
+                    .blend(hv, hv.test(VectorOperators.IS_NAN));
+            FloatVector e = FloatVector.fromMemorySegment(SPECIES, in, inRow + at, NATIVE, valid).mul(derivative);
+            e.intoMemorySegment(os, oRow + at, NATIVE, valid);
+            addToStripes(stripes, j, e);
+        }
+    }
+
+    /** {@code out = incoming ⊙ (1 - h²)} over one row, added to the stripes. */
+    private static void tanhBackward(MemorySegment in, long inRow, MemorySegment hs, long hRow, MemorySegment os,
+                                     long oRow, int n, float[] stripes) {
+        FloatVector one = FloatVector.broadcast(SPECIES, 1f);
+        for (int j = 0; j < n; j += VL) {
+            long at = (long) j * Float.BYTES;
+            VectorMask<Float> valid = tail(j, n);
+            FloatVector hv = FloatVector.fromMemorySegment(SPECIES, hs, hRow + at, NATIVE, valid);
+            FloatVector e = FloatVector.fromMemorySegment(SPECIES, in, inRow + at, NATIVE, valid)
+                    .mul(hv.neg().fma(hv, one));
+            e.intoMemorySegment(os, oRow + at, NATIVE, valid);
+            addToStripes(stripes, j, e);
+        }
+    }
+
+    private static void subtractMean(MemorySegment row, long offset, int n, float mean) {
+        FloatVector meanLanes = FloatVector.broadcast(SPECIES, mean);
+        for (int j = 0; j < n; j += VL) {
+            long at = offset + (long) j * Float.BYTES;
+            VectorMask<Float> valid = tail(j, n);
+            FloatVector.fromMemorySegment(SPECIES, row, at, NATIVE, valid).sub(meanLanes)
+                    .intoMemorySegment(row, at, NATIVE, valid);
         }
     }
 
@@ -248,7 +290,7 @@ public final class PanamaKernels implements Kernels {
         for (int j = 0; j < n; j += VL) {
             VectorMask<Float> valid = tail(j, n);
             FloatVector x = FloatVector.fromMemorySegment(SPECIES, row, offset + (long) j * Float.BYTES, NATIVE, valid);
-            maxLanes = maxLanes.max(x.blend(Float.NEGATIVE_INFINITY, valid.not()));
+            maxLanes = maxLanes.lanewise(VectorOperators.MAX, x, valid);
         }
         maxLanes.intoArray(scratch, 0);
         float max = Float.NEGATIVE_INFINITY;
@@ -262,11 +304,15 @@ public final class PanamaKernels implements Kernels {
     private static float expShifted(MemorySegment in, long inRow, MemorySegment out, long outRow, int n, float max,
                                     float[] stripes) {
         java.util.Arrays.fill(stripes, 0f);
+        FloatVector maxLanes = FloatVector.broadcast(SPECIES, max);
+        FloatVector zero = FloatVector.zero(SPECIES);
         for (int j = 0; j < n; j += VL) {
             long at = (long) j * Float.BYTES;
             VectorMask<Float> valid = tail(j, n);
-            FloatVector e = VectorMath.exp(FloatVector.fromMemorySegment(SPECIES, in, inRow + at, NATIVE, valid).sub(max));
-            e = e.blend(0f, valid.not());
+            FloatVector e = VectorMath.exp(
+                    FloatVector.fromMemorySegment(SPECIES, in, inRow + at, NATIVE, valid).sub(maxLanes));
+            // Lanes past the row hold exp(0 - max): zero them before they reach the sum.
+            e = zero.blend(e, valid);
             e.intoMemorySegment(out, outRow + at, NATIVE, valid);
             addToStripes(stripes, j, e);
         }
@@ -275,10 +321,12 @@ public final class PanamaKernels implements Kernels {
 
     /** {@code row[j] = (row[j] / sum) / batch}: the gradient of every class but the label's. */
     private static void divideRow(MemorySegment row, long offset, int n, float sum, float batch) {
+        FloatVector sumLanes = FloatVector.broadcast(SPECIES, sum);
+        FloatVector batchLanes = FloatVector.broadcast(SPECIES, batch);
         for (int j = 0; j < n; j += VL) {
             long at = offset + (long) j * Float.BYTES;
             VectorMask<Float> valid = tail(j, n);
-            FloatVector.fromMemorySegment(SPECIES, row, at, NATIVE, valid).div(sum).div(batch)
+            FloatVector.fromMemorySegment(SPECIES, row, at, NATIVE, valid).div(sumLanes).div(batchLanes)
                     .intoMemorySegment(row, at, NATIVE, valid);
         }
     }
