@@ -9,6 +9,7 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UTFDataFormatException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
@@ -136,6 +137,9 @@ public final class Checkpoint {
             return new Header(identity, json, step, readSampler(in, file), readSampler(in, file));
         } catch (EOFException e) {
             throw new CheckpointException(file + ": truncated checkpoint header");
+        } catch (UTFDataFormatException e) {
+            // found by CheckpointFuzzTest: a corrupt identity string is a corrupt file, not an I/O error
+            throw new CheckpointException(file + ": corrupt checkpoint header (" + e.getMessage() + ")");
         }
     }
 
@@ -171,8 +175,17 @@ public final class Checkpoint {
                 throw new CheckpointException(file + ": checkpoint is of another model (" + header.identity()
                         + "), expected " + expected);
             }
-            readSegment(in, model.parameterMemory(), file, "parameter");
-            readSegment(in, model.stateMemory(), file, "optimiser state");
+            // found by CheckpointFuzzTest: a file with a valid checksum could still end inside (or
+            // run on past) the memory it declares; that is a corrupt checkpoint, not an I/O error
+            try {
+                readSegment(in, model.parameterMemory(), file, "parameter");
+                readSegment(in, model.stateMemory(), file, "optimiser state");
+            } catch (EOFException e) {
+                throw new CheckpointException(file + ": truncated checkpoint: it ends inside the model memory");
+            }
+            if (in.available() > 0) {
+                throw new CheckpointException(file + ": " + in.available() + " unexpected bytes after the model memory");
+            }
             return header;
         }
     }
@@ -185,6 +198,9 @@ public final class Checkpoint {
                     + segment.byteSize());
         }
         byte[] bytes = in.readNBytes((int) length);
+        if (bytes.length != length) {
+            throw new EOFException();
+        }
         MemorySegment.copy(bytes, 0, segment, ValueLayout.JAVA_BYTE, 0, bytes.length);
     }
 
