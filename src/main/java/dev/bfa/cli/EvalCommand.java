@@ -33,16 +33,12 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        int threadCount = RunSupport.threadCount(threads);
         Path checkpoint = Files.isDirectory(run) ? run.resolve("model.ckpt") : run;
         if (!Files.isRegularFile(checkpoint)) {
-            throw new CliException(checkpoint + ": no such checkpoint", CliException.USAGE);
+            throw new CliException(checkpoint + ": no such checkpoint", CliException.BAD_RUN_FILE);
         }
         RunConfig config = RunSupport.reportingFailures(() -> SavedModel.config(checkpoint));
-        int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        if (threadCount < 1 || threadCount > ComputePool.MAX_THREADS) {
-            throw new CliException("--threads " + threadCount + " is outside 1.." + ComputePool.MAX_THREADS,
-                    CliException.USAGE);
-        }
         try (Dataset forward = RunSupport.load(config.forwardDataset(), data.resolve());
              Dataset reverse = RunSupport.load(config.reverseDataset(), data.resolve());
              ComputePool pool = ComputePool.create(threadCount)) {

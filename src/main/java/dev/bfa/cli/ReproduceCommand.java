@@ -47,10 +47,13 @@ public final class ReproduceCommand implements Callable<Integer> {
         if (!noBackprop) {
             modes.add(Mode.BP);
         }
+        options.check(modes, DEFAULT_STEPS);
+        Path dir = output.check("reproduce");
         try (Dataset forward = RunSupport.load(options.forward, data.resolve());
              Dataset reverse = RunSupport.load(options.reverse, data.resolve())) {
             RunConfig base = options.toConfig(Mode.FA, DEFAULT_STEPS, forward.train().count());
-            Path dir = output.prepare("reproduce");
+            RunSupport.checkMemory(modes.stream().map(base::withMode).toList(), forward, reverse);
+            RunSupport.createOutput(dir);
             try (ComputePool pool = ComputePool.create(base.threads())) {
                 Map<Mode, Experiments.Outcome> outcomes = RunSupport.reportingFailures(() -> Experiments.reproduce(
                         base, modes, forward, reverse, dir, KernelProvider.kernels(), pool,

@@ -9,6 +9,7 @@ import dev.bfa.report.RunSummary;
 import dev.bfa.training.RunConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,10 +49,13 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), CliException.USAGE);
         }
+        options.check(List.of(parsedMode), DEFAULT_STEPS);
+        Path dir = output.check(parsedMode.cliName());
         try (Dataset forward = RunSupport.load(options.forward, data.resolve());
              Dataset reverse = RunSupport.load(options.reverse, data.resolve())) {
             RunConfig config = options.toConfig(parsedMode, DEFAULT_STEPS, forward.train().count());
-            Path dir = output.prepare(parsedMode.cliName());
+            RunSupport.checkMemory(List.of(config), forward, reverse);
+            RunSupport.createOutput(dir);
             try (ComputePool pool = ComputePool.create(config.threads())) {
                 Experiments.Outcome outcome = RunSupport.reportingFailures(() -> Experiments.train(config, forward,
                         reverse, dir, KernelProvider.kernels(), pool,
