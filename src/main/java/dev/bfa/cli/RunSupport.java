@@ -106,10 +106,18 @@ final class RunSupport {
         }
     }
 
+    /** The operating system's reason, not the path that java.nio puts in the message. */
     private static String describe(IOException e) {
-        String reason = e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null ? fs.getReason()
-                : e.getMessage();
-        return reason == null ? e.getClass().getSimpleName() : reason;
+        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason();
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "the file system refused to create it";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /**

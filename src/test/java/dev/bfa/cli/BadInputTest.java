@@ -224,7 +224,8 @@ class BadInputTest {
         // Root may write through any permission bits, but not into /proc.
         assumeTrue(Files.isDirectory(Path.of("/proc/self")), "needs Linux's /proc");
         out = Path.of("/proc/bfa-bad-input-test");
-        assertThat(fails(CliException.OUTPUT)).startsWith("bfa train: --out " + out + " is not writable (");
+        assertThat(fails(CliException.OUTPUT)).isEqualTo("bfa train: --out " + out + " is not writable (the file"
+                + " system refused to create it)");
     }
 
     // ---- --verbose and eval -----------------------------------------------------------------------
