@@ -8,7 +8,8 @@ final class OutputOptions {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/NAME-TIMESTAMP).")
     Path out;
 
-    @Option(names = "--overwrite", description = "Write into --out even if it already holds files (another run's are replaced).")
+    @Option(names = "--overwrite",
+            description = "Write into --out even if it already holds files (another run's are replaced).")
     boolean overwrite;
 
     @Option(names = "--quiet", description = "No progress display.")

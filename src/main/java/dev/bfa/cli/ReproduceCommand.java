@@ -52,7 +52,8 @@ public final class ReproduceCommand implements Callable<Integer> {
         try (Dataset forward = RunSupport.load(options.forward, data.resolve());
              Dataset reverse = RunSupport.load(options.reverse, data.resolve())) {
             RunConfig base = options.toConfig(Mode.FA, DEFAULT_STEPS, forward.train().count());
-            RunSupport.checkMemory(modes.stream().map(base::withMode).toList(), forward, reverse);
+            RunSupport.checkMemory(modes.stream().map(base::withMode).toList(), forward, reverse,
+                    RunSupport.SMALLER_RUN);
             RunSupport.createOutput(dir);
             try (ComputePool pool = ComputePool.create(base.threads())) {
                 Map<Mode, Experiments.Outcome> outcomes = RunSupport.reportingFailures(() -> Experiments.reproduce(

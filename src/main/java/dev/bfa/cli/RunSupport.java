@@ -77,8 +77,8 @@ final class RunSupport {
                 throw new CliException("--out " + dir + " cannot be read: " + e.getMessage(), CliException.OUTPUT, e);
             }
             if (!empty) {
-                String holds = Files.exists(dir.resolve(RunFiles.CONFIG)) ? "holds another run (" + RunFiles.CONFIG + ")"
-                        : "already holds files";
+                String holds = Files.exists(dir.resolve(RunFiles.CONFIG))
+                        ? "holds another run (" + RunFiles.CONFIG + ")" : "already holds files";
                 throw new CliException("--out " + dir + " " + holds + "; choose another directory or add --overwrite",
                         CliException.OUTPUT);
             }
@@ -122,9 +122,10 @@ final class RunSupport {
 
     /**
      * Fails, before anything is allocated, when a run of any of {@code configs} (run one after the
-     * other) would need more memory than the machine has available; says how much it needs.
+     * other) would need more memory than the machine has available; says how much it needs, then
+     * {@code remedy}.
      */
-    static void checkMemory(List<RunConfig> configs, Dataset forward, Dataset reverse) {
+    static void checkMemory(List<RunConfig> configs, Dataset forward, Dataset reverse, String remedy) {
         long available = availableMemory();
         TrainingRun.MemoryPlan largest;
         try {
@@ -134,8 +135,8 @@ final class RunSupport {
                     .orElseThrow();
         } catch (ArithmeticException e) {
             throw new CliException("the run needs more than " + InfoCommand.humanBytes(Long.MAX_VALUE - 1)
-                    + " of memory, but only " + InfoCommand.humanBytes(available) + " is available; choose a smaller"
-                    + " --width, --depth or --batch", CliException.NO_MEMORY, e);
+                    + " of memory, but only " + InfoCommand.humanBytes(available) + " is available; " + remedy,
+                    CliException.NO_MEMORY, e);
         }
         if (largest.toAllocate() > available) {
             throw new CliException("the run needs " + InfoCommand.humanBytes(largest.toAllocate()) + " of memory ("
@@ -143,8 +144,7 @@ final class RunSupport {
                     + InfoCommand.humanBytes(largest.optimizerBytes()) + " optimiser state, "
                     + InfoCommand.humanBytes(largest.activationBytes()) + " activations) besides the "
                     + InfoCommand.humanBytes(largest.datasetBytes()) + " of data already loaded, but only "
-                    + InfoCommand.humanBytes(available) + " is available; choose a smaller --width, --depth or --batch",
-                    CliException.NO_MEMORY);
+                    + InfoCommand.humanBytes(available) + " is available; " + remedy, CliException.NO_MEMORY);
         }
     }
 
@@ -171,6 +171,9 @@ final class RunSupport {
             return OptionalLong.empty();
         }
     }
+
+    /** What to do about a run too large for the machine, when its options come from the command line. */
+    static final String SMALLER_RUN = "choose a smaller --width, --depth or --batch";
 
     /** The default run directory: runs/NAME-yyyyMMdd-HHmmss under the project (or the working directory). */
     static Path defaultOutput(String name) {

@@ -54,7 +54,7 @@ public final class TrainCommand implements Callable<Integer> {
         try (Dataset forward = RunSupport.load(options.forward, data.resolve());
              Dataset reverse = RunSupport.load(options.reverse, data.resolve())) {
             RunConfig config = options.toConfig(parsedMode, DEFAULT_STEPS, forward.train().count());
-            RunSupport.checkMemory(List.of(config), forward, reverse);
+            RunSupport.checkMemory(List.of(config), forward, reverse, RunSupport.SMALLER_RUN);
             RunSupport.createOutput(dir);
             try (ComputePool pool = ComputePool.create(config.threads())) {
                 Experiments.Outcome outcome = RunSupport.reportingFailures(() -> Experiments.train(config, forward,

@@ -4,9 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.bfa.data.BatchSampler;
 import dev.bfa.data.DatasetId;
 import dev.bfa.data.IdxReader;
 import dev.bfa.data.TestFiles;
+import dev.bfa.experiment.Checkpoint;
+import dev.bfa.kernels.Activation;
+import dev.bfa.model.Architecture;
+import dev.bfa.model.BidirectionalModel;
+import dev.bfa.model.BidirectionalModel.ModelSpec;
+import dev.bfa.model.Mode;
+import dev.bfa.report.RunFiles;
+import dev.bfa.training.OptimizerConfig;
+import dev.bfa.training.RunConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -253,5 +263,23 @@ class BadInputTest {
         assertThat(corrupt.exitCode()).isEqualTo(CliException.BAD_RUN_FILE);
         assertThat(corrupt.errLines()).singleElement().asString().isEqualTo("bfa eval: " + garbage
                 + ": not a bfa checkpoint (bad magic bytes)");
+    }
+
+    @Test
+    void evalOfACheckpointWhoseConfigNeedsMoreMemoryThanTheMachineHas() throws IOException {
+        // A checkpoint is a file from outside: its config.json sizes the model eval allocates.
+        RunConfig huge = new RunConfig(Mode.FA, "fashion-mnist", "mnist", 200_000, 2, Activation.RELU,
+                new OptimizerConfig(OptimizerConfig.Kind.ADAM, 1e-4f, 0.9f, 0.9f, 0.999f, 1e-8f), 16, 6, 3, 1, 2);
+        ModelSpec small = new ModelSpec(Mode.FA, new Architecture(4, 3, 2, 2), new Architecture(4, 3, 2, 2),
+                Activation.RELU, 1);
+        Path file = runs.resolve("model.ckpt");
+        try (BidirectionalModel model = BidirectionalModel.create(small)) {
+            Checkpoint.write(file, model, new Checkpoint.Header(Checkpoint.identity(small), RunFiles.configJson(huge),
+                    6, new BatchSampler.State(1, 96, 0, 0), new BatchSampler.State(2, 96, 0, 0)));
+        }
+        CliRun eval = CliRun.of("eval", file.toString(), "--data-dir", dataDir.toString());
+        assertThat(eval.exitCode()).as(eval.err()).isEqualTo(CliException.NO_MEMORY);
+        assertThat(eval.errLines()).singleElement().asString().startsWith("bfa eval: the run needs ")
+                .contains(" TiB of memory").endsWith("; the model in " + file + " is too large for this machine");
     }
 }
