@@ -2,15 +2,30 @@ package dev.bfa.cli;
 
 /**
  * An error the user can fix (a missing file, a bad setting): reported as one line on stderr,
- * without a stack trace, and the command exits with {@link #exitCode()}.
+ * without a stack trace (unless {@code --verbose}), and the command exits with {@link #exitCode()}.
+ *
+ * <p>The exit codes, one per kind of problem so that scripts can tell them apart (README.md lists
+ * them too):
+ * <table>
+ *   <caption>bfa exit codes</caption>
+ *   <tr><td>0</td><td>success</td></tr>
+ *   <tr><td>{@value #FAILED}</td><td>the run failed (an I/O error while running, or an internal error)</td></tr>
+ *   <tr><td>{@value #USAGE}</td><td>invalid usage: unknown command or option, a bad option value</td></tr>
+ *   <tr><td>{@value #BAD_DATA}</td><td>a dataset file is missing, unreadable or malformed, or cannot be fetched</td></tr>
+ *   <tr><td>{@value #OUTPUT}</td><td>the output directory holds another run, is not a directory, or is not writable</td></tr>
+ *   <tr><td>{@value #NO_MEMORY}</td><td>the run needs more memory than the machine has available</td></tr>
+ *   <tr><td>{@value #BAD_RUN_FILE}</td><td>a checkpoint or run file (model.ckpt, config.json) is missing or malformed</td></tr>
+ * </table>
  */
 public final class CliException extends RuntimeException {
-    /** Exit code of a run that failed. */
     public static final int FAILED = 1;
-    /** Exit code of invalid usage, as for picocli's parameter errors. */
     public static final int USAGE = 2;
-    /** Exit code of a run stopped because it diverged (a NaN or infinity in its loss or model). */
-    public static final int DIVERGED = 3;
+    public static final int BAD_DATA = 3;
+    public static final int OUTPUT = 4;
+    public static final int NO_MEMORY = 5;
+    public static final int BAD_RUN_FILE = 6;
+    /** A run stopped because it diverged (a NaN or infinity in its loss or model). */
+    public static final int DIVERGED = 7;
 
     private static final long serialVersionUID = 1L;
 
@@ -22,6 +37,12 @@ public final class CliException extends RuntimeException {
 
     public CliException(String message, int exitCode) {
         super(message);
+        this.exitCode = exitCode;
+    }
+
+    /** {@code cause} is shown, as a stack trace, only with {@code --verbose}. */
+    public CliException(String message, int exitCode, Throwable cause) {
+        super(message, cause);
         this.exitCode = exitCode;
     }
 

@@ -7,6 +7,7 @@ import dev.bfa.kernels.KernelProvider;
 import dev.bfa.training.RunConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,19 +34,18 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        int threadCount = RunSupport.threadCount(threads);
         Path checkpoint = Files.isDirectory(run) ? run.resolve("model.ckpt") : run;
         if (!Files.isRegularFile(checkpoint)) {
-            throw new CliException(checkpoint + ": no such checkpoint", CliException.USAGE);
+            throw new CliException(checkpoint + ": no such checkpoint", CliException.BAD_RUN_FILE);
         }
         RunConfig config = RunSupport.reportingFailures(() -> SavedModel.config(checkpoint));
-        int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        if (threadCount < 1 || threadCount > ComputePool.MAX_THREADS) {
-            throw new CliException("--threads " + threadCount + " is outside 1.." + ComputePool.MAX_THREADS,
-                    CliException.USAGE);
-        }
         try (Dataset forward = RunSupport.load(config.forwardDataset(), data.resolve());
              Dataset reverse = RunSupport.load(config.reverseDataset(), data.resolve());
              ComputePool pool = ComputePool.create(threadCount)) {
+            // the checkpoint's config sizes the model, and a checkpoint is a file from outside
+            RunSupport.checkMemory(List.of(config), forward, reverse,
+                    "the model in " + checkpoint + " is too large for this machine");
             SavedModel.Evaluation e = RunSupport.reportingFailures(
                     () -> SavedModel.evaluate(checkpoint, forward, reverse, KernelProvider.kernels(), pool));
             spec.commandLine().getOut().printf("%s at step %d: F on %s %.2f%%, R on %s %.2f%%%n",

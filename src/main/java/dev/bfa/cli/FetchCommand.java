@@ -47,7 +47,7 @@ public final class FetchCommand implements Callable<Integer> {
             }
             return 0;
         } catch (FetchException | DataFormatException e) {
-            throw new CliException(e.getMessage());
+            throw new CliException(e.getMessage(), CliException.BAD_DATA, e);
         }
     }
 

@@ -7,8 +7,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
@@ -17,8 +19,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * a new one (train, reproduce, eval, fetch) is a class annotated with {@code @Command} that
  * implements {@code Callable<Integer>}, added to that list.
  *
- * <p>Exit codes: 0 success; 1 a failed run ({@link CliException} or an unexpected exception);
- * 2 invalid usage (unknown option or command, bad value), reported in one line without a stack trace.
+ * <p>Every error is one line on stderr, {@code bfa COMMAND: what is wrong}, with an exit code that
+ * tells its kind (the table is in {@link CliException}); {@code --verbose}, anywhere on the command
+ * line, adds the stack trace.
  */
 @Command(name = "bfa",
         mixinStandardHelpOptions = true,
@@ -30,6 +33,11 @@ import picocli.CommandLine.UnmatchedArgumentException;
 public final class Main implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    /** Inherited by every subcommand, so it may stand before or after the command's name. */
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+            description = "On an error, print its stack trace too.")
+    boolean verbose;
 
     /** Without a command there is nothing to do: a usage error. */
     @Override
@@ -46,7 +54,16 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(newCommandLine().execute(args));
+        int code;
+        try {
+            code = newCommandLine().execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli passes Errors through; the memory check before training should make this rare
+            System.err.println("bfa: out of memory (" + e.getMessage() + "); use a smaller --width, --depth or"
+                    + " --batch, or give the JVM more (BFA_JAVA_OPTS=-Xmx...)");
+            code = CliException.NO_MEMORY;
+        }
+        System.exit(code);
     }
 
     /** Invalid usage: one line naming the problem and where help is, then exit code 2. */
@@ -75,19 +92,37 @@ public final class Main implements Callable<Integer> {
         return message == null || message.isBlank() ? e.getClass().getSimpleName() : lowerFirst(message);
     }
 
-    /** A failed run: a {@link CliException} is one line; anything else is a bug and shows its trace. */
+    /**
+     * A failed run: one line, a {@link CliException}'s message or, for anything else (a bug), the
+     * exception itself; the stack trace follows only with {@code --verbose}.
+     */
     static int handleExecutionException(Exception e, CommandLine commandLine, ParseResult parseResult) {
         PrintWriter err = commandLine.getErr();
         String name = commandLine.getCommandSpec().qualifiedName();
+        boolean verbose = isVerbose(commandLine);
+        int code;
         if (e instanceof CliException cli) {
             err.println(oneLine(name + ": " + cli.getMessage()));
-            err.flush();
-            return cli.exitCode();
+            code = cli.exitCode();
+        } else {
+            err.println(oneLine(name + ": internal error: " + e)
+                    + (verbose ? "" : " (rerun with --verbose for the stack trace)"));
+            code = CliException.FAILED;
         }
-        err.println(oneLine(name + ": internal error: " + e));
-        e.printStackTrace(err);
+        if (verbose) {
+            e.printStackTrace(err);
+        }
         err.flush();
-        return commandLine.getCommandSpec().exitCodeOnExecutionException();
+        return code;
+    }
+
+    /** Whether --verbose was given: picocli keeps an inherited option's value in the root command. */
+    static boolean isVerbose(CommandLine commandLine) {
+        CommandLine root = commandLine;
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        return root.getCommand() instanceof Main main && main.verbose;
     }
 
     static String oneLine(String text) {

@@ -8,7 +8,8 @@ final class OutputOptions {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/NAME-TIMESTAMP).")
     Path out;
 
-    @Option(names = "--overwrite", description = "Replace what --out already holds.")
+    @Option(names = "--overwrite",
+            description = "Write into --out even if it already holds files (another run's are replaced).")
     boolean overwrite;
 
     @Option(names = "--quiet", description = "No progress display.")
@@ -26,10 +27,13 @@ final class OutputOptions {
         }
     }
 
-    /** --out, or runs/NAME-TIMESTAMP, made ready for a new run. */
-    Path prepare(String name) {
+    /**
+     * --out, or runs/NAME-TIMESTAMP, checked for a new run but not created: the command creates it
+     * ({@link RunSupport#createOutput}) once everything else has been checked.
+     */
+    Path check(String name) {
         Path dir = out != null ? out : RunSupport.defaultOutput(name);
-        RunSupport.prepareOutput(dir, overwrite);
+        RunSupport.checkOutput(dir, overwrite);
         return dir;
     }
 }

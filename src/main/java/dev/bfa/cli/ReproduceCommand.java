@@ -59,6 +59,11 @@ public final class ReproduceCommand implements Callable<Integer> {
             modes.add(Mode.BP);
         }
         RunConfig stored = resume != null ? storedConfig() : null;
+        Path newDir = null;
+        if (stored == null) {
+            options.check(modes, DEFAULT_STEPS);
+            newDir = output.check("reproduce");
+        }
         try (Dataset forward = RunSupport.load(stored != null ? stored.forwardDataset() : options.forward, data.resolve());
              Dataset reverse = RunSupport.load(stored != null ? stored.reverseDataset() : options.reverse,
                      data.resolve())) {
@@ -73,8 +78,13 @@ public final class ReproduceCommand implements Callable<Integer> {
                 threads = options.threadCount(spec.commandLine().getParseResult(), stored);
             } else {
                 base = options.toConfig(Mode.FA, DEFAULT_STEPS, forward.train().count());
-                dir = output.prepare("reproduce");
+                dir = newDir;
                 threads = base.threads();
+            }
+            RunSupport.checkMemory(modes.stream().map(base::withMode).toList(), forward, reverse,
+                    RunSupport.SMALLER_RUN);
+            if (stored == null) {
+                RunSupport.createOutput(dir);
             }
             try (ComputePool pool = ComputePool.create(threads);
                  StopOnSignal stop = StopOnSignal.install()) {

@@ -3,21 +3,36 @@ package dev.bfa.cli;
 import dev.bfa.data.Checksums;
 import dev.bfa.data.DataFetcher;
 import dev.bfa.data.DataFormatException;
-import dev.bfa.data.FetchException;
 import dev.bfa.data.Dataset;
 import dev.bfa.data.DatasetId;
+import dev.bfa.data.FetchException;
+import dev.bfa.experiment.Checkpoint.CheckpointException;
+import dev.bfa.experiment.TrainingRun;
+import dev.bfa.kernels.ComputePool;
 import dev.bfa.report.Progress;
 import dev.bfa.report.ReportException;
 import dev.bfa.training.Divergence;
+import dev.bfa.report.RunFiles;
 import dev.bfa.training.RunConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalLong;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
-/** What train, reproduce and eval share: loading data, preparing the output directory, progress. */
+/**
+ * What train, reproduce and eval share: loading data, checking memory and the output directory,
+ * progress, and turning failures into one-line errors with their exit codes ({@link CliException}).
+ *
+ * <p>The training commands check in this order, so that a run that cannot start leaves nothing
+ * behind: options, the output directory ({@link #checkOutput}, which creates nothing), the data,
+ * the memory the run needs ({@link #checkMemory}); only then is the output directory created
+ * ({@link #createOutput}) and training started.
+ */
 final class RunSupport {
     private RunSupport() {
     }
@@ -32,36 +47,134 @@ final class RunSupport {
             }
             return Dataset.load(id, dataDir);
         } catch (IllegalArgumentException e) {
-            throw new CliException(e.getMessage(), CliException.USAGE);
+            throw new CliException(e.getMessage(), CliException.USAGE, e);
         } catch (DataFormatException | FetchException e) {
-            throw new CliException(e.getMessage());
+            throw new CliException(e.getMessage(), CliException.BAD_DATA, e);
         }
     }
 
-    /** Makes sure {@code dir} can take a new run: absent, empty, or {@code overwrite} given. */
-    static void prepareOutput(Path dir, boolean overwrite) {
-        try {
-            if (Files.exists(dir) && !Files.isDirectory(dir)) {
-                throw new CliException("--out " + dir + " exists and is not a directory", CliException.USAGE);
+    /** --threads, or one per available processor; within what the compute pool supports. */
+    static int threadCount(Integer threads) {
+        int count = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (count < 1 || count > ComputePool.MAX_THREADS) {
+            throw new CliException("--threads " + count + " is outside 1.." + ComputePool.MAX_THREADS, CliException.USAGE);
+        }
+        return count;
+    }
+
+    /**
+     * Checks, without creating anything, that {@code dir} can take a new run: absent, an empty
+     * directory, or any directory with {@code overwrite}; and that it could be created.
+     */
+    static void checkOutput(Path dir, boolean overwrite) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new CliException("--out " + dir + " exists and is not a directory", CliException.OUTPUT);
+        }
+        if (Files.isDirectory(dir) && !overwrite) {
+            boolean empty;
+            try (Stream<Path> entries = Files.list(dir)) {
+                empty = entries.findAny().isEmpty();
+            } catch (IOException e) {
+                throw new CliException("--out " + dir + " cannot be read: " + e.getMessage(), CliException.OUTPUT, e);
             }
-            if (Files.isDirectory(dir)) {
-                boolean empty;
-                try (Stream<Path> entries = Files.list(dir)) {
-                    empty = entries.findAny().isEmpty();
-                }
-                if (!empty && !overwrite) {
-                    throw new CliException("--out " + dir + " already holds files; choose another directory or add "
-                            + "--overwrite", CliException.USAGE);
-                }
+            if (!empty) {
+                String holds = Files.exists(dir.resolve(RunFiles.CONFIG))
+                        ? "holds another run (" + RunFiles.CONFIG + ")" : "already holds files";
+                throw new CliException("--out " + dir + " " + holds + "; choose another directory or add --overwrite",
+                        CliException.OUTPUT);
             }
-            Files.createDirectories(dir);
-            if (!Files.isWritable(dir)) {
-                throw new CliException("--out " + dir + " is not writable");
-            }
-        } catch (IOException e) {
-            throw new CliException("cannot create --out " + dir + ": " + e.getMessage());
+        }
+        Path existing = dir.toAbsolutePath();
+        while (!Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (!Files.isDirectory(existing)) {
+            throw new CliException("cannot create --out " + dir + ": " + existing + " is not a directory",
+                    CliException.OUTPUT);
         }
     }
+
+    /**
+     * Creates {@code dir} (checked by {@link #checkOutput}) and proves it writable by creating and
+     * deleting a file in it: permission bits do not tell root about a read-only file system.
+     */
+    static void createOutput(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Files.delete(Files.createTempFile(dir, ".bfa-write-check", null));
+        } catch (IOException e) {
+            throw new CliException("--out " + dir + " is not writable (" + describe(e) + ")", CliException.OUTPUT, e);
+        }
+    }
+
+    /** The operating system's reason, not the path that java.nio puts in the message. */
+    private static String describe(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason();
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "the file system refused to create it";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /**
+     * Fails, before anything is allocated, when a run of any of {@code configs} (run one after the
+     * other) would need more memory than the machine has available; says how much it needs, then
+     * {@code remedy}.
+     */
+    static void checkMemory(List<RunConfig> configs, Dataset forward, Dataset reverse, String remedy) {
+        long available = availableMemory();
+        TrainingRun.MemoryPlan largest;
+        try {
+            largest = configs.stream()
+                    .map(c -> TrainingRun.memoryPlan(c, forward, reverse))
+                    .max(java.util.Comparator.comparingLong(TrainingRun.MemoryPlan::toAllocate))
+                    .orElseThrow();
+        } catch (ArithmeticException e) {
+            throw new CliException("the run needs more than " + InfoCommand.humanBytes(Long.MAX_VALUE - 1)
+                    + " of memory, but only " + InfoCommand.humanBytes(available) + " is available; " + remedy,
+                    CliException.NO_MEMORY, e);
+        }
+        if (largest.toAllocate() > available) {
+            throw new CliException("the run needs " + InfoCommand.humanBytes(largest.toAllocate()) + " of memory ("
+                    + InfoCommand.humanBytes(largest.parameterBytes()) + " parameters, "
+                    + InfoCommand.humanBytes(largest.optimizerBytes()) + " optimiser state, "
+                    + InfoCommand.humanBytes(largest.activationBytes()) + " activations) besides the "
+                    + InfoCommand.humanBytes(largest.datasetBytes()) + " of data already loaded, but only "
+                    + InfoCommand.humanBytes(available) + " is available; " + remedy, CliException.NO_MEMORY);
+        }
+    }
+
+    /**
+     * Memory available to a new allocation: Linux's MemAvailable (free memory plus what the page
+     * cache would give back), else the free memory the JVM sees. The model and buffers are
+     * off-heap (FFM), which no JVM limit caps, so the machine is the limit.
+     */
+    static long availableMemory() {
+        OptionalLong memAvailable = procMeminfo("MemAvailable:");
+        if (memAvailable.isPresent()) {
+            return memAvailable.getAsLong();
+        }
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getFreeMemorySize();
+    }
+
+    private static OptionalLong procMeminfo(String key) {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/meminfo"))) {
+            return lines.filter(line -> line.startsWith(key))
+                    .mapToLong(line -> Long.parseLong(line.substring(key.length()).replace("kB", "").strip()) * 1024)
+                    .findFirst();
+        } catch (IOException | UncheckedIOException | NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    /** What to do about a run too large for the machine, when its options come from the command line. */
+    static final String SMALLER_RUN = "choose a smaller --width, --depth or --batch";
 
     /** The default run directory: runs/NAME-yyyyMMdd-HHmmss under the project (or the working directory). */
     static Path defaultOutput(String name) {
@@ -79,14 +192,18 @@ final class RunSupport {
                 .build();
     }
 
-    /** Runs {@code body}, turning the failures a user can act on into one-line errors. */
+    /** Runs {@code body}, turning the failures a user can act on into one-line errors with their exit codes. */
     static <T> T reportingFailures(IoBody<T> body) {
         try {
             return body.run();
-        } catch (IOException | UncheckedIOException | ReportException | DataFormatException e) {
-            throw new CliException(e.getMessage());
+        } catch (CheckpointException | ReportException e) {
+            throw new CliException(e.getMessage(), CliException.BAD_RUN_FILE, e);
+        } catch (DataFormatException e) {
+            throw new CliException(e.getMessage(), CliException.BAD_DATA, e);
         } catch (Divergence.DivergedException e) {
-            throw new CliException(e.getMessage(), CliException.DIVERGED);
+            throw new CliException(e.getMessage(), CliException.DIVERGED, e);
+        } catch (IOException | UncheckedIOException e) {
+            throw new CliException(e.getMessage(), CliException.FAILED, e);
         }
     }
 

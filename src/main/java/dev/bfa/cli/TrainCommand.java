@@ -13,6 +13,7 @@ import dev.bfa.training.RunConfig;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
@@ -61,10 +62,13 @@ public final class TrainCommand implements Callable<Integer> {
         if (resume != null) {
             return resume(parsedMode);
         }
+        options.check(List.of(parsedMode), DEFAULT_STEPS);
+        Path dir = output.check(parsedMode.cliName());
         try (Dataset forward = RunSupport.load(options.forward, data.resolve());
              Dataset reverse = RunSupport.load(options.reverse, data.resolve())) {
             RunConfig config = options.toConfig(parsedMode, DEFAULT_STEPS, forward.train().count());
-            Path dir = output.prepare(parsedMode.cliName());
+            RunSupport.checkMemory(List.of(config), forward, reverse, RunSupport.SMALLER_RUN);
+            RunSupport.createOutput(dir);
             try (ComputePool pool = ComputePool.create(config.threads());
                  StopOnSignal stop = StopOnSignal.install()) {
                 Experiments.Outcome outcome = RunSupport.reportingFailures(() -> Experiments.train(config, forward,
@@ -94,6 +98,7 @@ public final class TrainCommand implements Callable<Integer> {
              Dataset reverse = RunSupport.load(config.reverseDataset(), data.resolve())) {
             options.refuseConflicts(spec.commandLine().getParseResult(), parsedMode, config, forward.train().count(),
                     resume.resolve(RunFiles.CONFIG));
+            RunSupport.checkMemory(List.of(config), forward, reverse, RunSupport.SMALLER_RUN);
             Path checkpoint = resume.resolve(Experiments.CHECKPOINT);
             long from = Files.exists(checkpoint)
                     ? RunSupport.reportingFailures(() -> Checkpoint.verify(checkpoint)).step() : 0;

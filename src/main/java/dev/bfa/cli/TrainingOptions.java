@@ -2,12 +2,12 @@ package dev.bfa.cli;
 
 import dev.bfa.data.DatasetId;
 import dev.bfa.kernels.Activation;
-import dev.bfa.kernels.ComputePool;
 import dev.bfa.model.Mode;
 import dev.bfa.training.OptimizerConfig;
 import dev.bfa.training.RunConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
@@ -71,7 +71,10 @@ final class TrainingOptions {
             description = "Compute threads (default: one per available processor).")
     Integer threads;
 
-    /** The run configuration; {@code defaultSteps} applies when neither --steps nor --epochs is given. */
+    /**
+     * The run configuration; {@code defaultSteps} applies when neither --steps nor --epochs is given.
+     * Only the length from --epochs depends on the data: {@link #check} validates the rest first.
+     */
     RunConfig toConfig(Mode mode, long defaultSteps, int forwardTrainingExamples) {
         if (steps != null && epochs != null) {
             throw new CliException("give --steps or --epochs, not both", CliException.USAGE);
@@ -136,12 +139,16 @@ final class TrainingOptions {
         return parsed.hasMatchedOption("--threads") ? threadCount() : stored.threads();
     }
 
+    /**
+     * Validates every option for each of {@code modes} before any data is read: with a placeholder
+     * training-set size, since only the length from --epochs depends on it.
+     */
+    void check(List<Mode> modes, long defaultSteps) {
+        modes.forEach(m -> toConfig(m, defaultSteps, 1));
+    }
+
     int threadCount() {
-        int count = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        if (count < 1 || count > ComputePool.MAX_THREADS) {
-            throw new CliException("--threads " + count + " is outside 1.." + ComputePool.MAX_THREADS, CliException.USAGE);
-        }
-        return count;
+        return RunSupport.threadCount(threads);
     }
 
     private static String datasetName(String name) {

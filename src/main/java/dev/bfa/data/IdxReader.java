@@ -17,9 +17,9 @@ import java.nio.file.Path;
  * bytes. Labels: magic 2049 ({@code 0x00000801}), the count, then one byte per label.
  *
  * <p>Everything is validated before memory is allocated: header fields, the sizes they imply
- * against the real file size (for a gzip file against the most its compressed size can expand to,
- * then again while streaming: a stream that ends early fails), matching counts; then labels are
- * range-checked. Every problem is a {@link DataFormatException} with a one-line message naming the
+ * against the real content size (for a gzip file its exact decompressed size, measured first; a
+ * corrupt or truncated stream fails there), matching counts; then labels are range-checked. So the
+ * memory allocated never exceeds the bytes the two files hold. Every problem is a {@link DataFormatException} with a one-line message naming the
  * file.
  */
 public final class IdxReader {
@@ -115,25 +115,16 @@ public final class IdxReader {
         return "";
     }
 
-    /** Checks a header's claim against what the file can hold, before anything is allocated. */
+    /** Checks a header's claim against the bytes the file really holds, before anything is allocated. */
     private static void checkClaim(Source file, int headerBytes, long contentBytes, String claim, String what) {
-        if (file.gzip) {
-            long max = file.maxContentBytes();
-            if (contentBytes > max) {
-                throw fail(file.path, claim + ", more than a " + file.fileSize + "-byte gzip file can hold (at most "
-                        + max + " bytes at deflate's maximum ratio of " + DataFiles.MAX_GZIP_RATIO
-                        + ":1): truncated or corrupt");
-            }
-            return;
-        }
-        long available = file.fileSize - headerBytes;
+        long available = file.contentSize - headerBytes;
+        String after = " follow the " + headerBytes + "-byte header" + (file.gzip ? " (decompressed)" : "");
         if (available < contentBytes) {
-            throw fail(file.path, "truncated: " + claim + " but only " + available
-                    + " bytes of " + what + " follow the " + headerBytes + "-byte header");
+            throw fail(file.path, "truncated: " + claim + " but only " + available + " bytes of " + what + after);
         }
         if (available > contentBytes) {
             throw fail(file.path, (available - contentBytes) + " unexpected bytes after the " + contentBytes
-                    + " bytes of " + what + " the header declares");
+                    + " bytes of " + what + " the header declares" + (file.gzip ? " (decompressed)" : ""));
         }
     }
 

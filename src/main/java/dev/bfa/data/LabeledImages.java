@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A set of labelled examples: {@code count} examples of {@code features} unsigned pixel bytes each,
@@ -17,6 +18,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class LabeledImages implements AutoCloseable {
     /** The largest example count: labels are a Java array and indices are ints. */
     public static final int MAX_COUNT = Integer.MAX_VALUE - 8;
+
+    /**
+     * Pixel and label bytes {@link #allocate} has handed out in this JVM. The readers allocate only
+     * through it, so the fuzz tests can check that no file makes them allocate more than it holds.
+     */
+    private static final LongAdder ALLOCATED_BYTES = new LongAdder();
 
     private final Arena arena;
     private final MemorySegment pixels;
@@ -46,6 +53,7 @@ public final class LabeledImages implements AutoCloseable {
         if (classes < 1 || classes > 256) {
             throw new IllegalArgumentException("class count " + classes + " is outside 1..256");
         }
+        ALLOCATED_BYTES.add((long) count * features + count);
         Arena arena = Arena.ofShared();
         try {
             MemorySegment pixels = arena.allocate((long) count * features, 64);
@@ -54,6 +62,11 @@ public final class LabeledImages implements AutoCloseable {
             arena.close();
             throw e;
         }
+    }
+
+    /** Total pixel and label bytes allocated for example sets in this JVM so far (never decreases). */
+    static long allocatedBytes() {
+        return ALLOCATED_BYTES.sum();
     }
 
     /**

@@ -11,6 +11,7 @@ import dev.bfa.report.RunFiles;
 import dev.bfa.training.Diagnostics;
 import dev.bfa.training.Divergence;
 import dev.bfa.training.EvaluationPoint;
+import dev.bfa.training.NetworkPass;
 import dev.bfa.training.RunConfig;
 import dev.bfa.training.Trainer;
 import dev.bfa.training.Trainer.Accuracy;
@@ -109,6 +110,43 @@ public final class TrainingRun {
                 new Architecture(forwardInputs, config.width(), config.depth(), classes),
                 new Architecture(reverseInputs, config.width(), config.depth(), classes),
                 config.activation(), config.seed());
+    }
+
+    /**
+     * The memory a run needs, in bytes, computed from the shapes before anything is allocated:
+     * the model's parameters and its optimiser state (gradients and two slots each), the
+     * activation buffers (per network the trainer's pass over a batch and the diagnostics' two
+     * passes over the probe batch), and the two datasets' examples.
+     */
+    public record MemoryPlan(long parameterBytes, long optimizerBytes, long activationBytes, long datasetBytes) {
+        /** What the run still has to allocate once its datasets are loaded. */
+        public long toAllocate() {
+            return Math.addExact(Math.addExact(parameterBytes, optimizerBytes), activationBytes);
+        }
+    }
+
+    /**
+     * What a run of {@code config} on these datasets needs; mirrors what {@link #run} builds.
+     *
+     * @throws ArithmeticException if a size does not fit in a long
+     */
+    public static MemoryPlan memoryPlan(RunConfig config, Dataset forwardData, Dataset reverseData) {
+        ModelSpec spec = modelSpec(config, forwardData.features(), reverseData.features(), forwardData.classes());
+        BidirectionalModel.MemoryNeed model = BidirectionalModel.memoryNeed(spec);
+        long activations = Math.addExact(passBytes(spec.forward(), config.batch(), forwardData),
+                passBytes(spec.reverse(), config.batch(), reverseData));
+        return new MemoryPlan(model.parameterBytes(), model.stateBytes(), activations,
+                examplesBytes(forwardData) + examplesBytes(reverseData));
+    }
+
+    private static long passBytes(Architecture a, int batch, Dataset data) {
+        int probeRows = Math.min(batch, data.train().count());
+        return Math.addExact(NetworkPass.bufferBytes(a, batch), Math.multiplyExact(2, NetworkPass.bufferBytes(a, probeRows)));
+    }
+
+    private static long examplesBytes(Dataset data) {
+        long features = data.features() + 1L;
+        return features * (data.train().count() + data.test().count());
     }
 
     public RunConfig config() {

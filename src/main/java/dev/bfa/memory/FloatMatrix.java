@@ -43,7 +43,8 @@ public final class FloatMatrix {
     /** Bytes a dense {@code rows x cols} matrix takes, rounded up to {@link #ALIGNMENT}. */
     public static long bytesFor(int rows, int cols) {
         checkShape(rows, cols);
-        long bytes = (long) rows * cols * Float.BYTES;
+        // exact: a shape from the command line may be absurd, and a wrapped size would look small
+        long bytes = Math.multiplyExact((long) rows * cols, (long) Float.BYTES);
         return (bytes + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
     }
 

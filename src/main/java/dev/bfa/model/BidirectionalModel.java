@@ -42,14 +42,46 @@ public final class BidirectionalModel implements AutoCloseable {
                 throw new IllegalArgumentException("F (" + forward.width() + " x " + forward.depth() + ") and R ("
                         + reverse.width() + " x " + reverse.depth() + ") must have the same width and depth");
             }
-            if (mode.sharesFeedbackOfF() && forward.depth() < 2) {
+            if (forward.depth() < mode.minimumDepth()) {
                 throw new IllegalArgumentException("mode " + mode + " couples hidden-to-hidden layers and needs depth "
-                        + ">= 2, got " + forward.depth());
+                        + ">= " + mode.minimumDepth() + ", got " + forward.depth());
             }
         }
 
         public int layers() {
             return forward.layers();
+        }
+
+        /** R's layer paired with F's layer {@code l} (and vice versa): L-1-l. */
+        int pairedLayer(int l) {
+            return layers() - 1 - l;
+        }
+
+        /** Whether F's hidden-to-hidden layer {@code l} has its feedback matrix shared with R. */
+        boolean isShared(int l) {
+            return mode.sharesFeedbackOfF() && isHiddenToHidden(l);
+        }
+
+        boolean isHiddenToHidden(int l) {
+            return l >= 1 && l <= layers() - 2;
+        }
+
+        boolean feedbackOfFIsFixed(int l) {
+            return mode != Mode.BP && !isShared(l);
+        }
+
+        boolean feedbackOfRIsFixed(int j) {
+            return mode != Mode.BP && !(mode == Mode.COUPLED_BOTH && isHiddenToHidden(j));
+        }
+    }
+
+    /**
+     * The off-heap bytes a model allocates: its parameter values, and its gradients and optimiser
+     * slots (three matrices per trained parameter).
+     */
+    public record MemoryNeed(long parameterBytes, long stateBytes) {
+        public long total() {
+            return parameterBytes + stateBytes;
         }
     }
 
@@ -59,40 +91,11 @@ public final class BidirectionalModel implements AutoCloseable {
 
     private BidirectionalModel(ModelSpec spec) {
         this.spec = spec;
-        int layers = spec.layers();
-        List<MatrixSpec> specs = new ArrayList<>();
-        for (int l = 0; l < layers; l++) {
-            specs.add(weightSpec("F", spec.forward(), l));
-            specs.add(new MatrixSpec(biasName("F", l), "F", 1, spec.forward().levelSize(l + 1), true, false));
-        }
-        for (int j = 0; j < layers; j++) {
-            specs.add(isShared(pairedLayer(j))
-                    // Stored in F's orientation: F reads it as its feedback, R as its transposed view.
-                    ? new MatrixSpec(weightName("R", j), "R", spec.reverse().levelSize(j), spec.reverse().levelSize(j + 1), false, true)
-                    : weightSpec("R", spec.reverse(), j));
-            specs.add(new MatrixSpec(biasName("R", j), "R", 1, spec.reverse().levelSize(j + 1), true, false));
-        }
-        for (int l = 1; l < layers; l++) {
-            if (feedbackOfFIsFixed(l)) {
-                specs.add(fixedFeedbackSpec("F", spec.forward(), l));
-            }
-        }
-        for (int j = 1; j < layers; j++) {
-            if (feedbackOfRIsFixed(j)) {
-                specs.add(fixedFeedbackSpec("R", spec.reverse(), j));
-            }
-        }
-
-        long valueBytes = 0;
-        long stateBytes = 0;
-        for (MatrixSpec s : specs) {
-            long bytes = FloatMatrix.bytesFor(s.rows(), s.cols());
-            valueBytes += bytes;
-            stateBytes += s.owner() == null ? 0 : 3 * bytes;
-        }
+        List<MatrixSpec> specs = matrices(spec);
+        MemoryNeed need = memoryNeed(specs);
         arena = Arena.ofShared();
-        parameterMemory = arena.allocate(valueBytes, FloatMatrix.ALIGNMENT);
-        stateMemory = arena.allocate(Math.max(stateBytes, 1), FloatMatrix.ALIGNMENT);
+        parameterMemory = arena.allocate(need.parameterBytes(), FloatMatrix.ALIGNMENT);
+        stateMemory = arena.allocate(Math.max(need.stateBytes(), 1), FloatMatrix.ALIGNMENT);
         SegmentAllocator values = SegmentAllocator.slicingAllocator(parameterMemory);
         SegmentAllocator states = SegmentAllocator.slicingAllocator(stateMemory);
         parameters = new LinkedHashMap<>();
@@ -107,6 +110,54 @@ public final class BidirectionalModel implements AutoCloseable {
         initialise(specs);
         forward = buildForward();
         reverse = buildReverse();
+    }
+
+    /** Every matrix of a model of {@code spec}, in memory order. */
+    private static List<MatrixSpec> matrices(ModelSpec spec) {
+        int layers = spec.layers();
+        List<MatrixSpec> specs = new ArrayList<>();
+        for (int l = 0; l < layers; l++) {
+            specs.add(weightSpec("F", spec.forward(), l));
+            specs.add(new MatrixSpec(biasName("F", l), "F", 1, spec.forward().levelSize(l + 1), true, false));
+        }
+        for (int j = 0; j < layers; j++) {
+            specs.add(spec.isShared(spec.pairedLayer(j))
+                    // Stored in F's orientation: F reads it as its feedback, R as its transposed view.
+                    ? new MatrixSpec(weightName("R", j), "R", spec.reverse().levelSize(j), spec.reverse().levelSize(j + 1), false, true)
+                    : weightSpec("R", spec.reverse(), j));
+            specs.add(new MatrixSpec(biasName("R", j), "R", 1, spec.reverse().levelSize(j + 1), true, false));
+        }
+        for (int l = 1; l < layers; l++) {
+            if (spec.feedbackOfFIsFixed(l)) {
+                specs.add(fixedFeedbackSpec("F", spec.forward(), l));
+            }
+        }
+        for (int j = 1; j < layers; j++) {
+            if (spec.feedbackOfRIsFixed(j)) {
+                specs.add(fixedFeedbackSpec("R", spec.reverse(), j));
+            }
+        }
+        return specs;
+    }
+
+    /**
+     * What a model of {@code spec} would allocate, computed from the shapes alone (nothing is allocated).
+     *
+     * @throws ArithmeticException if the size does not fit in a long
+     */
+    public static MemoryNeed memoryNeed(ModelSpec spec) {
+        return memoryNeed(matrices(spec));
+    }
+
+    private static MemoryNeed memoryNeed(List<MatrixSpec> specs) {
+        long valueBytes = 0;
+        long stateBytes = 0;
+        for (MatrixSpec s : specs) {
+            long bytes = FloatMatrix.bytesFor(s.rows(), s.cols());
+            valueBytes = Math.addExact(valueBytes, bytes);
+            stateBytes = Math.addExact(stateBytes, s.owner() == null ? 0 : Math.multiplyExact(3, bytes));
+        }
+        return new MemoryNeed(valueBytes, stateBytes);
     }
 
     /** Allocates and initialises a model. Close it to release its memory. */
@@ -132,24 +183,7 @@ public final class BidirectionalModel implements AutoCloseable {
 
     /** R's layer paired with F's layer {@code l} (and vice versa): L-1-l. */
     public int pairedLayer(int l) {
-        return spec.layers() - 1 - l;
-    }
-
-    /** Whether F's hidden-to-hidden layer {@code l} has its feedback matrix shared with R. */
-    private boolean isShared(int l) {
-        return spec.mode().sharesFeedbackOfF() && isHiddenToHidden(l);
-    }
-
-    private boolean isHiddenToHidden(int l) {
-        return l >= 1 && l <= spec.layers() - 2;
-    }
-
-    private boolean feedbackOfFIsFixed(int l) {
-        return spec.mode() != Mode.BP && !isShared(l);
-    }
-
-    private boolean feedbackOfRIsFixed(int j) {
-        return spec.mode() != Mode.BP && !(spec.mode() == Mode.COUPLED_BOTH && isHiddenToHidden(j));
+        return spec.pairedLayer(l);
     }
 
     /**
@@ -200,7 +234,7 @@ public final class BidirectionalModel implements AutoCloseable {
                 if (spec.mode() == Mode.BP) {
                     feedback = w.value();
                     source = "W" + l + " (backprop)";
-                } else if (isShared(l)) {
+                } else if (spec.isShared(l)) {
                     feedback = parameters.get(weightName("R", pairedLayer(l))).value();
                     source = "R.W" + pairedLayer(l) + " (shared, trained by R)";
                 } else {
@@ -218,7 +252,7 @@ public final class BidirectionalModel implements AutoCloseable {
         for (int j = 0; j < spec.layers(); j++) {
             Parameter w = parameters.get(weightName("R", j));
             Parameter b = parameters.get(biasName("R", j));
-            boolean shared = isShared(pairedLayer(j));
+            boolean shared = spec.isShared(pairedLayer(j));
             FloatMatrix weight = shared ? w.value().transpose() : w.value();
             FloatMatrix gradient = shared ? w.gradient().transpose() : w.gradient();
             FloatMatrix feedback = null;
@@ -227,7 +261,7 @@ public final class BidirectionalModel implements AutoCloseable {
                 if (spec.mode() == Mode.BP) {
                     feedback = weight;
                     source = "W" + j + " (backprop)";
-                } else if (spec.mode() == Mode.COUPLED_BOTH && isHiddenToHidden(j)) {
+                } else if (spec.mode() == Mode.COUPLED_BOTH && spec.isHiddenToHidden(j)) {
                     feedback = parameters.get(weightName("F", pairedLayer(j))).value().transpose();
                     source = "F.W" + pairedLayer(j) + "ᵀ (shared, trained by F)";
                 } else {

@@ -30,6 +30,14 @@ public enum Mode {
         return this == COUPLED_BACKWARD || this == COUPLED_BOTH;
     }
 
+    /**
+     * The fewest hidden layers a network may have in this mode: the coupled modes share the
+     * hidden-to-hidden matrices (layers 1 .. L-2), so they need two hidden layers, the others one.
+     */
+    public int minimumDepth() {
+        return sharesFeedbackOfF() ? 2 : 1;
+    }
+
     public static Mode parse(String name) {
         String wanted = name.trim().toLowerCase(Locale.ROOT);
         for (Mode mode : values()) {

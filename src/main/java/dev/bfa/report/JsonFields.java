@@ -37,8 +37,13 @@ final class JsonFields {
         try {
             root = MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new ReportException(source + ": not valid JSON (line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + "): " + e.getOriginalMessage());
+            String where = e.getLocation() == null ? ""
+                    : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+            throw new ReportException(source + ": not valid JSON" + where + ": " + e.getOriginalMessage());
+        } catch (NumberFormatException e) {
+            // found by RunConfigFuzzTest: Jackson reports a number BigDecimal cannot hold (1.0E-8444444444444)
+            // this way rather than as a JsonProcessingException
+            throw new ReportException(source + ": not a usable number: " + e.getMessage());
         }
         if (root == null || root.isMissingNode()) {
             throw new ReportException(source + ": empty file, expected a JSON object");

@@ -3,6 +3,7 @@ package dev.bfa.report;
 import dev.bfa.model.Mode;
 import dev.bfa.training.EvaluationPoint;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -65,6 +66,9 @@ public final class MetricsCsv {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new ReportException(file + ": file not found");
+        } catch (CharacterCodingException e) {
+            // found by RunConfigFuzzTest: bytes that are not UTF-8 are a bad file, not an I/O error
+            throw new ReportException(file + ": not UTF-8 text (" + e.getMessage() + ")");
         }
     }
 

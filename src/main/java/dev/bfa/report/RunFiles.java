@@ -91,9 +91,6 @@ public final class RunFiles {
         String reverseDataset = root.string("reverse_dataset");
         int width = root.int32("width");
         int depth = root.int32("depth");
-        if (depth < 1) {
-            throw root.error("depth", "must be at least 1, found " + depth);
-        }
         Activation activation = parseEnum(root, "activation", RunFiles::activation);
         JsonFields o = root.object("optimizer");
         OptimizerConfig.Kind kind = parseEnum(o, "kind", OptimizerConfig.Kind::parse);

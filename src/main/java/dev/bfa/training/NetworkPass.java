@@ -3,9 +3,11 @@ package dev.bfa.training;
 import dev.bfa.kernels.ComputePool;
 import dev.bfa.kernels.Kernels;
 import dev.bfa.memory.FloatMatrix;
+import dev.bfa.model.Architecture;
 import dev.bfa.model.Layer;
 import dev.bfa.model.Network;
 import java.lang.foreign.Arena;
+import java.lang.foreign.SegmentAllocator;
 
 /**
  * The forward and backward pass of one network over a batch, with every buffer planned once for
@@ -36,15 +38,35 @@ public final class NetworkPass implements AutoCloseable {
         this.kernels = kernels;
         this.pool = pool;
         this.maxBatch = maxBatch;
-        int layers = network.layerCount();
-        activations = new FloatMatrix[layers + 1];
-        errors = new FloatMatrix[layers];
-        for (int level = 0; level <= layers; level++) {
-            activations[level] = FloatMatrix.allocate(arena, maxBatch, network.architecture().levelSize(level));
+        Architecture a = network.architecture();
+        // One segment sliced in the order bufferBytes counts: a miscount fails here, not later.
+        SegmentAllocator buffers = SegmentAllocator.slicingAllocator(
+                arena.allocate(bufferBytes(a, maxBatch), FloatMatrix.ALIGNMENT));
+        activations = new FloatMatrix[a.layers() + 1];
+        errors = new FloatMatrix[a.layers()];
+        for (int level = 0; level <= a.layers(); level++) {
+            activations[level] = FloatMatrix.allocate(buffers, maxBatch, a.levelSize(level));
         }
-        for (int l = 0; l < layers; l++) {
-            errors[l] = FloatMatrix.allocate(arena, maxBatch, network.architecture().levelSize(l + 1));
+        for (int l = 0; l < a.layers(); l++) {
+            errors[l] = FloatMatrix.allocate(buffers, maxBatch, a.levelSize(l + 1));
         }
+    }
+
+    /**
+     * Off-heap bytes of the buffers of a pass over {@code a} with batches of up to {@code maxBatch}
+     * rows (the class comment lists them), computed from the shapes alone.
+     *
+     * @throws ArithmeticException if the size does not fit in a long
+     */
+    public static long bufferBytes(Architecture a, int maxBatch) {
+        long bytes = 0;
+        for (int level = 0; level <= a.layers(); level++) {
+            bytes = Math.addExact(bytes, FloatMatrix.bytesFor(maxBatch, a.levelSize(level)));
+        }
+        for (int l = 0; l < a.layers(); l++) {
+            bytes = Math.addExact(bytes, FloatMatrix.bytesFor(maxBatch, a.levelSize(l + 1)));
+        }
+        return bytes;
     }
 
     public Network network() {

@@ -17,6 +17,11 @@ public record RunConfig(Mode mode, String forwardDataset, String reverseDataset,
         if (width < 1) {
             throw new IllegalArgumentException("width " + width + " must be at least 1");
         }
+        if (depth < mode.minimumDepth()) {
+            throw new IllegalArgumentException(mode.minimumDepth() == 1 ? "depth " + depth + " must be at least 1"
+                    : "depth " + depth + " is too small for mode " + mode + ", which couples hidden-to-hidden "
+                    + "layers: it needs depth " + mode.minimumDepth() + " or more");
+        }
         if (batch < 1) {
             throw new IllegalArgumentException("batch size " + batch + " must be at least 1");
         }

@@ -89,14 +89,33 @@ class MainTest {
     }
 
     @Test
-    void unexpectedExceptionsAreReportedWithTheirStackTrace() {
+    void unexpectedExceptionsAreOneLineThatPointsToVerbose() {
         CommandLine info = Main.newCommandLine().getSubcommands().get("info");
         StringWriter err = new StringWriter();
         info.setErr(new PrintWriter(err, true));
 
         int code = Main.handleExecutionException(new IllegalStateException("bug"), info, null);
 
-        assertThat(code).isEqualTo(1);
-        assertThat(err.toString()).contains("internal error").contains("IllegalStateException: bug").contains("\tat ");
+        assertThat(code).isEqualTo(CliException.FAILED);
+        assertThat(err.toString().strip()).isEqualTo("bfa info: internal error: java.lang.IllegalStateException: bug"
+                + " (rerun with --verbose for the stack trace)");
+    }
+
+    @Test
+    void verboseAnywhereOnTheLineAddsTheStackTrace() {
+        for (String[] args : new String[][] {{"--verbose", "info"}, {"info", "--verbose"}}) {
+            CommandLine root = Main.newCommandLine();
+            root.parseArgs(args);
+            CommandLine info = root.getSubcommands().get("info");
+            StringWriter err = new StringWriter();
+            info.setErr(new PrintWriter(err, true));
+
+            int code = Main.handleExecutionException(new CliException("x.bin: truncated", CliException.BAD_DATA,
+                    new java.io.EOFException("inner")), info, null);
+
+            assertThat(code).isEqualTo(CliException.BAD_DATA);
+            assertThat(err.toString()).startsWith("bfa info: x.bin: truncated").contains("\tat ")
+                    .contains("EOFException: inner");
+        }
     }
 }

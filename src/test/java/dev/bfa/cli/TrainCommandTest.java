@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.bfa.data.TestFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,29 +13,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** train, reproduce and eval end to end on tiny datasets written in the real file formats. */
 class TrainCommandTest {
-    private static final int TRAIN = 96;
-    private static final int TEST = 40;
-    private static final String[] SMALL = {"--steps", "6", "--eval-every", "3", "--batch", "16", "--width", "12",
-        "--depth", "3", "--threads", "2", "--quiet"};
-
     @TempDir
     static Path dataDir;
 
     @BeforeAll
     static void writeDatasets() {
-        TestFiles.writeTinyMnistPair(dataDir, TRAIN, TEST);
+        TinyRuns.writeIdxDatasets(dataDir);
     }
 
     private static CliRun run(String command, Path out, String... extra) {
-        String[] args = new String[3 + SMALL.length + extra.length + 2];
-        args[0] = command;
-        args[1] = "--data-dir";
-        args[2] = dataDir.toString();
-        System.arraycopy(SMALL, 0, args, 3, SMALL.length);
-        System.arraycopy(extra, 0, args, 3 + SMALL.length, extra.length);
-        args[args.length - 2] = "--out";
-        args[args.length - 1] = out.toString();
-        return CliRun.of(args);
+        return TinyRuns.run(command, dataDir, out, extra);
     }
 
     @Test
@@ -79,7 +65,7 @@ class TrainCommandTest {
     }
 
     @Test
-    void badOptionsAndOccupiedOutputsAreOneLineUsageErrors(@TempDir Path out) throws IOException {
+    void badOptionsAndOccupiedOutputsAreOneLineErrors(@TempDir Path out) throws IOException {
         CliRun badRate = run("train", out.resolve("a"), "--lr", "-1");
         assertThat(badRate.exitCode()).isEqualTo(2);
         assertThat(badRate.errLines()).singleElement().asString().contains("learning rate -1.0");
@@ -91,7 +77,7 @@ class TrainCommandTest {
         Files.createDirectories(out.resolve("busy"));
         Files.writeString(out.resolve("busy").resolve("notes.txt"), "someone else's");
         CliRun busy = run("train", out.resolve("busy"));
-        assertThat(busy.exitCode()).isEqualTo(2);
+        assertThat(busy.exitCode()).isEqualTo(CliException.OUTPUT);
         assertThat(busy.errLines()).singleElement().asString().contains("already holds files");
         assertThat(out.resolve("busy")).isDirectoryNotContaining("glob:**/config.json");
     }
@@ -99,7 +85,7 @@ class TrainCommandTest {
     @Test
     void missingDataIsOneLineThatSaysWhatToDo(@TempDir Path out) {
         CliRun missing = run("train", out.resolve("c"), "--forward", "cifar10");
-        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.exitCode()).isEqualTo(CliException.BAD_DATA);
         assertThat(missing.errLines()).singleElement().asString().contains("cifar10");
         assertThat(out.resolve("c")).doesNotExist();
     }
