@@ -219,7 +219,7 @@ class ResumeTest {
             file.write(b ^ 0x10);
         }
         CliRun corrupt = resume(dir, "--quiet");
-        assertThat(corrupt.exitCode()).isEqualTo(CliException.FAILED);
+        assertThat(corrupt.exitCode()).isEqualTo(CliException.BAD_RUN_FILE);
         assertThat(corrupt.errLines()).singleElement().asString().contains("checksum mismatch");
         assertThat(Files.readString(dir.resolve(RunFiles.METRICS))).isEqualTo(metrics);
     }
