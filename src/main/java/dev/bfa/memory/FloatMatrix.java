@@ -45,7 +45,7 @@ public final class FloatMatrix {
         checkShape(rows, cols);
         // exact: a shape from the command line may be absurd, and a wrapped size would look small
         long bytes = Math.multiplyExact((long) rows * cols, (long) Float.BYTES);
-        return (bytes + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
+        return Math.addExact(bytes, ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
     }
 
     /**

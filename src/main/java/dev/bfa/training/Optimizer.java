@@ -22,7 +22,7 @@ public final class Optimizer {
      */
     static final int CHUNK_ELEMENTS = 1 << 16;
 
-    /** The views of one chunk: value, gradient and optimiser slots, all plain or all transposed. */
+    /** The views of one chunk: value, gradient and optimiser slots. */
     private record Chunk(FloatMatrix value, FloatMatrix gradient, FloatMatrix slot1, FloatMatrix slot2) {
     }
 
@@ -45,27 +45,21 @@ public final class Optimizer {
         this.chunks = planned.toArray(Chunk[]::new);
     }
 
-    /**
-     * Splits {@code p} into bands of storage rows. A parameter read through transposed views (a
-     * coupled matrix owned by R) is split in its storage orientation, where rows are contiguous.
-     */
+    /** Splits {@code p}, whose views are its plain storage (as the model allocates them), into bands of rows. */
     private static void plan(Parameter p, List<Chunk> out) {
-        boolean storedTransposed = p.value().isTransposed();
-        FloatMatrix value = storage(p.value(), storedTransposed);
-        FloatMatrix gradient = storage(p.gradient(), storedTransposed);
-        FloatMatrix slot1 = storage(p.slot1(), storedTransposed);
-        FloatMatrix slot2 = storage(p.slot2(), storedTransposed);
-        int rows = value.rows();
-        int rowsPerChunk = Math.max(1, CHUNK_ELEMENTS / value.cols());
+        for (FloatMatrix view : new FloatMatrix[] {p.value(), p.gradient(), p.slot1(), p.slot2()}) {
+            if (view == null || view.isTransposed()) {
+                throw new IllegalArgumentException("parameter " + p.name() + " is not trained or not in its storage "
+                        + "orientation: " + view);
+            }
+        }
+        int rows = p.value().rows();
+        int rowsPerChunk = Math.max(1, CHUNK_ELEMENTS / p.value().cols());
         for (int first = 0; first < rows; first += rowsPerChunk) {
             int count = Math.min(rowsPerChunk, rows - first);
-            out.add(new Chunk(rowsOf(value, first, count), rowsOf(gradient, first, count), rowsOf(slot1, first, count),
-                    rowsOf(slot2, first, count)));
+            out.add(new Chunk(rowsOf(p.value(), first, count), rowsOf(p.gradient(), first, count),
+                    rowsOf(p.slot1(), first, count), rowsOf(p.slot2(), first, count)));
         }
-    }
-
-    private static FloatMatrix storage(FloatMatrix view, boolean flip) {
-        return flip ? view.transpose() : view;
     }
 
     private static FloatMatrix rowsOf(FloatMatrix m, int first, int count) {

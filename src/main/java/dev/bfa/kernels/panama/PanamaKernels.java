@@ -125,6 +125,7 @@ public final class PanamaKernels implements Kernels {
             switch (activation) {
                 case RELU -> centreRelu(os, oRow, n, mean);
                 case TANH -> centreTanh(os, oRow, n, mean);
+                default -> throw new AssertionError(activation);
             }
         }
     }
@@ -207,6 +208,7 @@ public final class PanamaKernels implements Kernels {
             switch (activation) {
                 case RELU -> reluBackward(incoming.segment(), inRow, h.segment(), hRow, out.segment(), oRow, n, stripes);
                 case TANH -> tanhBackward(incoming.segment(), inRow, h.segment(), hRow, out.segment(), oRow, n, stripes);
+                default -> throw new AssertionError(activation);
             }
             subtractMean(out.segment(), oRow, n, StripedSum.combine(stripes) / n);
         }
