@@ -29,6 +29,7 @@ public final class NetworkPass implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final FloatMatrix[] activations;
     private final FloatMatrix[] errors;
+    private final BandedRowKernels rowKernels;
 
     public NetworkPass(Network network, int maxBatch, Kernels kernels, ComputePool pool) {
         if (maxBatch < 1) {
@@ -50,6 +51,7 @@ public final class NetworkPass implements AutoCloseable {
         for (int l = 0; l < a.layers(); l++) {
             errors[l] = FloatMatrix.allocate(buffers, maxBatch, a.levelSize(l + 1));
         }
+        rowKernels = new BandedRowKernels(network, activations, errors, kernels, pool);
     }
 
     /**
@@ -108,7 +110,7 @@ public final class NetworkPass implements AutoCloseable {
             FloatMatrix out = activation(l + 1, rows);
             kernels.gemm(activation(l, rows), layer.weight().transpose(), out, false, pool);
             if (l < layers - 1) {
-                kernels.biasCenterActivate(out, layer.bias(), network.activation(), out);
+                rowKernels.biasCenterActivate(l, out);
             } else {
                 kernels.addBias(out, layer.bias());
             }
@@ -131,12 +133,12 @@ public final class NetworkPass implements AutoCloseable {
             FloatMatrix d = error(l, rows);
             if (computeGradients) {
                 kernels.gemm(d.transpose(), activation(l, rows), layer.weightGradient(), false, pool);
-                kernels.columnSums(d, layer.biasGradient());
+                rowKernels.biasGradient(l, d);
             }
             if (l > 0) {
                 FloatMatrix below = error(l - 1, rows);
                 kernels.gemm(d, backpropSignal ? layer.weight() : layer.feedback(), below, false, pool);
-                kernels.activationBackwardCenter(below, activation(l, rows), network.activation(), below);
+                rowKernels.activationBackwardCenter(l, below, activation(l, rows));
             }
         }
         return loss;

@@ -41,7 +41,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 2)
+// A step calls its softmax twice and each GEMM entry point a few dozen times, so C2 compiles them
+// only after about 25 s; until then parts of the step run in profiled C1 code (slower, and the
+// Vector API's Java fallback allocates). 30 s of warm-up lets every fork reach the steady state.
+@Warmup(iterations = 10, time = 3)
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 2, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
         "-Xmx2g"})
