@@ -12,17 +12,22 @@ public final class Shapes {
      * reachable from every thread of {@code pool}.
      */
     public static void checkGemm(FloatMatrix a, FloatMatrix b, FloatMatrix c, ComputePool pool) {
-        for (FloatMatrix m : new FloatMatrix[] {a, b, c}) {
-            if (!pool.canAccess(m.segment())) {
-                throw new IllegalArgumentException("matrix " + m + " lives in memory confined to one thread; "
-                        + "a pool of " + pool.threads() + " threads needs a shared arena (Arena.ofShared())");
-            }
-        }
+        // One call per operand rather than a loop over a new array: this runs on every GEMM call.
+        checkReachable(a, pool);
+        checkReachable(b, pool);
+        checkReachable(c, pool);
         if (a.cols() != b.rows() || c.rows() != a.rows() || c.cols() != b.cols()) {
             throw new IllegalArgumentException("gemm shapes do not fit: A " + a + ", B " + b + ", C " + c);
         }
         if (overlap(a, c) || overlap(b, c)) {
             throw new IllegalArgumentException("gemm output C must not share memory with A or B");
+        }
+    }
+
+    private static void checkReachable(FloatMatrix m, ComputePool pool) {
+        if (!pool.canAccess(m.segment())) {
+            throw new IllegalArgumentException("matrix " + m + " lives in memory confined to one thread; "
+                    + "a pool of " + pool.threads() + " threads needs a shared arena (Arena.ofShared())");
         }
     }
 

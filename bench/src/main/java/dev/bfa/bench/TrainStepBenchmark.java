@@ -55,6 +55,10 @@ public class TrainStepBenchmark {
     static final int DEPTH = 4;
     static final int CLASSES = 10;
     static final int BATCH = 128;
+    static final long SEED = 42;
+    static final Architecture FORWARD_ARCHITECTURE = new Architecture(FORWARD_INPUTS, WIDTH, DEPTH, CLASSES);
+    static final Architecture REVERSE_ARCHITECTURE = new Architecture(REVERSE_INPUTS, WIDTH, DEPTH, CLASSES);
+    static final OptimizerConfig ADAM = new OptimizerConfig(OptimizerConfig.Kind.ADAM, 1e-4f, 0f, 0.9f, 0.999f, 1e-8f);
     /** Enough synthetic examples that batches are not cache-resident (F's set is 25 MB). */
     private static final int EXAMPLES = 8192;
 
@@ -78,29 +82,27 @@ public class TrainStepBenchmark {
         pool = ComputePool.create(threads);
         forwardData = synthetic(DatasetId.CIFAR10, FORWARD_INPUTS, 1);
         reverseData = synthetic(DatasetId.MNIST, REVERSE_INPUTS, 2);
-        ModelSpec spec = new ModelSpec(dev.bfa.model.Mode.parse(mode),
-                new Architecture(FORWARD_INPUTS, WIDTH, DEPTH, CLASSES),
-                new Architecture(REVERSE_INPUTS, WIDTH, DEPTH, CLASSES), Activation.RELU, 42);
+        ModelSpec spec = new ModelSpec(dev.bfa.model.Mode.parse(mode), FORWARD_ARCHITECTURE, REVERSE_ARCHITECTURE,
+                Activation.RELU, SEED);
         model = BidirectionalModel.create(spec);
-        OptimizerConfig adam = new OptimizerConfig(OptimizerConfig.Kind.ADAM, 1e-4f, 0f, 0.9f, 0.999f, 1e-8f);
         // The GEMMs are recorded from a second trainer on the same model, so that the measured one
         // calls the kernels exactly as a real run does (no recording wrapper in its call path).
         RecordingKernels recorder = new RecordingKernels(KernelProvider.kernels());
-        recordingTrainer = new Trainer(model, adam, BATCH, batches(forwardData, 5), batches(reverseData, 6), recorder,
+        recordingTrainer = new Trainer(model, ADAM, BATCH, batches(forwardData, 5), batches(reverseData, 6), recorder,
                 pool);
         List<RecordingKernels.Gemm> recorded = recorder.record(recordingTrainer::step);
         gemms = recorded.toArray(RecordingKernels.Gemm[]::new);
         kernels = KernelProvider.kernels();
-        trainer = new Trainer(model, adam, BATCH, batches(forwardData, 3), batches(reverseData, 4), kernels, pool);
+        trainer = new Trainer(model, ADAM, BATCH, batches(forwardData, 3), batches(reverseData, 4), kernels, pool);
         long multiplyAdds = recorded.stream().mapToLong(RecordingKernels.Gemm::multiplyAdds).sum();
         System.out.printf("%nstep of mode %s: %d GEMMs, %.4f GFLOP%n", mode, gemms.length, 2e-9 * multiplyAdds);
     }
 
-    private static DatasetBatches batches(Dataset data, long seed) {
+    static DatasetBatches batches(Dataset data, long seed) {
         return new DatasetBatches(data, new BatchSampler(EXAMPLES, BATCH, seed));
     }
 
-    private static Dataset synthetic(DatasetId id, int features, long seed) {
+    static Dataset synthetic(DatasetId id, int features, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         byte[] pixels = new byte[EXAMPLES * features];
         byte[] labels = new byte[EXAMPLES];

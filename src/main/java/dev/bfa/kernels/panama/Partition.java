@@ -15,26 +15,30 @@ record Partition(int rowParts, int columnParts, int rowPanels, int columnPanels)
     private static final long PACKING_COST = 16;
 
     static Partition of(int rowPanels, int columnPanels, int threads, long multiplyAdds) {
-        if (threads == 1 || multiplyAdds < MIN_PARALLEL_WORK) {
-            return new Partition(1, 1, rowPanels, columnPanels);
-        }
-        Partition best = null;
-        long bestCost = Long.MAX_VALUE;
-        for (int rows = 1; rows <= Math.min(threads, rowPanels); rows++) {
-            for (int columns = 1; rows * columns <= threads && columns <= columnPanels; columns++) {
-                long blockRows = ceilDiv(rowPanels, rows) * (long) PanamaGemm.MR;
-                long blockColumns = ceilDiv(columnPanels, columns) * (long) PanamaGemm.NR;
-                long cost = blockRows * blockColumns + PACKING_COST * (blockRows + blockColumns);
-                // On a tie, more row parts: a band of C's rows is one contiguous range of its
-                // storage, which halved the cost of the 1024 x 1024 x 128 weight-gradient GEMM's
-                // second thread in a training step compared with two interleaved column halves.
-                if (cost < bestCost || (cost == bestCost && rows > best.rowParts())) {
-                    bestCost = cost;
-                    best = new Partition(rows, columns, rowPanels, columnPanels);
+        // Plain ints and one allocation site, so that escape analysis removes the record in a
+        // GEMM call: candidate records made in the loop, or records from two return statements,
+        // were allocated on every call.
+        int bestRows = 1;
+        int bestColumns = 1;
+        if (threads > 1 && multiplyAdds >= MIN_PARALLEL_WORK) {
+            long bestCost = Long.MAX_VALUE;
+            for (int rows = 1; rows <= Math.min(threads, rowPanels); rows++) {
+                for (int columns = 1; rows * columns <= threads && columns <= columnPanels; columns++) {
+                    long blockRows = ceilDiv(rowPanels, rows) * (long) PanamaGemm.MR;
+                    long blockColumns = ceilDiv(columnPanels, columns) * (long) PanamaGemm.NR;
+                    long cost = blockRows * blockColumns + PACKING_COST * (blockRows + blockColumns);
+                    // On a tie, more row parts: a band of C's rows is one contiguous range of its
+                    // storage, which halved the cost of the 1024 x 1024 x 128 weight-gradient GEMM's
+                    // second thread in a training step compared with two interleaved column halves.
+                    if (cost < bestCost || (cost == bestCost && rows > bestRows)) {
+                        bestCost = cost;
+                        bestRows = rows;
+                        bestColumns = columns;
+                    }
                 }
             }
         }
-        return best;
+        return new Partition(bestRows, bestColumns, rowPanels, columnPanels);
     }
 
     int tasks() {
