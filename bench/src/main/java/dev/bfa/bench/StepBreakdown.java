@@ -25,7 +25,7 @@ import java.util.TreeMap;
  * timing wrapper costs about a microsecond per call. Reported in docs/performance.md; run after
  * {@code ./bfa bench -l} has built the benchmark jar:
  *
- *   java --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+ *   $JDK25/bin/java --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
  *       -cp target/bench/benchmarks.jar dev.bfa.bench.StepBreakdown [MODE] [THREADS]
  */
 public final class StepBreakdown {
