@@ -70,20 +70,47 @@ final class PanamaGemm {
         }
         int m = c.rows();
         int n = c.cols();
-        Partition grid = Partition.of(ceilDiv(m, MR), ceilDiv(n, NR), pool.threads(), (long) m * n * a.cols());
+        long multiplyAdds = (long) m * n * a.cols();
+        Partition grid = Partition.of(ceilDiv(m, MR), ceilDiv(n, NR), pool.threads(), multiplyAdds);
         Job job = jobs.get();
-        job.set(a.transpose(), b, c, accumulate, grid);
+        job.set(a.transpose(), b, c, accumulate, grid, pool.threads(), multiplyAdds);
         try {
-            pool.run(grid.tasks(), job);
+            if (job.sharedOperand != SharedOperand.NONE) {
+                pool.run(job.packTasks(), job);
+                job.packing = false;
+            }
+            pool.run(job.computeTasks(), job);
         } finally {
             job.clear();
         }
     }
 
     /**
-     * One GEMM's parallel loop body, reused by every call from the same thread so that a call
-     * allocates nothing (a capturing lambda would be a new object per call). Holds the partition
-     * as plain ints so the {@link Partition} record itself does not escape.
+     * Which operand one call packs once for all its threads. When the grid splits only one
+     * dimension of C, every block needs all of the other operand; packing it once (its panels
+     * split among the threads) removes the copy each thread would pack, and lets C be cut into
+     * more blocks than threads, which the pool hands out as threads come free. Only an operand
+     * whose packing is a transposition is shared: a plain one packs with vector copies, cheaply
+     * enough that sharing it did not pay (the 1024 x 1024 x 128 TN weight gradient with its B
+     * shared measured from 12 % slower to 5 % faster on two threads, run to run).
+     */
+    enum SharedOperand { NONE, A, B }
+
+    /** A shared operand larger than this many floats is packed per block instead (it would leave L2). */
+    static final int MAX_SHARED_FLOATS = 1 << 19;
+    /**
+     * Below this many multiply-adds a shared packing's second parallel loop (a hand-off of a few
+     * microseconds) is not won back: 128 x 10 x 1024 NT (1.3 million) was no faster shared.
+     */
+    static final long MIN_SHARED_WORK = 1L << 22;
+    /** Blocks of C per thread when an operand is shared: a thread that runs slow takes fewer. */
+    static final int BLOCKS_PER_THREAD = 4;
+
+    /**
+     * One GEMM's parallel loop bodies (packing the shared operand, then the blocks of C), reused by
+     * every call from the same thread so that a call allocates nothing (a capturing lambda would be
+     * a new object per call). Holds the partition as plain ints so the {@link Partition} record
+     * itself does not escape.
      */
     private final class Job implements ComputePool.Task {
         private FloatMatrix at;
@@ -94,8 +121,18 @@ final class PanamaGemm {
         private int columnParts;
         private int rowPanels;
         private int columnPanels;
+        private int threads;
+        private SharedOperand sharedOperand = SharedOperand.NONE;
+        /** Whether the pool is running the packing loop (else the blocks of C). */
+        private boolean packing;
+        /**
+         * The shared operand's panels for every block of k, each block laid out as {@link #pack}
+         * writes it: block {@code pc} starts at {@code pc * panels * panelWidth}. Grows, never shrinks.
+         */
+        private float[] sharedPanels = new float[0];
 
-        void set(FloatMatrix at, FloatMatrix b, FloatMatrix c, boolean accumulate, Partition grid) {
+        void set(FloatMatrix at, FloatMatrix b, FloatMatrix c, boolean accumulate, Partition grid, int threads,
+                 long multiplyAdds) {
             this.at = at;
             this.b = b;
             this.c = c;
@@ -104,6 +141,47 @@ final class PanamaGemm {
             this.columnParts = grid.columnParts();
             this.rowPanels = grid.rowPanels();
             this.columnPanels = grid.columnPanels();
+            this.threads = threads;
+            sharedOperand = SharedOperand.NONE;
+            if (grid.tasks() > 1 && (rowParts == 1 || columnParts == 1) && multiplyAdds >= MIN_SHARED_WORK) {
+                SharedOperand candidate = rowParts == 1 ? SharedOperand.A : SharedOperand.B;
+                long floats = (long) at.rows() * panelsOf(candidate) * panelWidth(candidate);
+                if (floats <= MAX_SHARED_FLOATS && viewOf(candidate).isTransposed()) {
+                    sharedOperand = candidate;
+                    if (sharedPanels.length < floats) {
+                        sharedPanels = new float[(int) floats];
+                    }
+                    // More blocks than threads along the split dimension; the grid's split is kept
+                    // only as the decision of which dimension to cut.
+                    int splitPanels = candidate == SharedOperand.A ? columnPanels : rowPanels;
+                    int blocks = Math.min(splitPanels, BLOCKS_PER_THREAD * threads);
+                    rowParts = candidate == SharedOperand.A ? 1 : blocks;
+                    columnParts = candidate == SharedOperand.A ? blocks : 1;
+                    packing = true;
+                }
+            }
+        }
+
+        /** The operand as {@link #pack} reads it: logically k x width. */
+        private FloatMatrix viewOf(SharedOperand operand) {
+            return operand == SharedOperand.A ? at : b;
+        }
+
+        private int panelsOf(SharedOperand operand) {
+            return operand == SharedOperand.A ? rowPanels : columnPanels;
+        }
+
+        private static int panelWidth(SharedOperand operand) {
+            return operand == SharedOperand.A ? MR : NR;
+        }
+
+        /** Packing tasks: every block of k, its panels in one group per thread. */
+        int packTasks() {
+            return ceilDiv(at.rows(), blocking.kc()) * threads;
+        }
+
+        int computeTasks() {
+            return rowParts * columnParts;
         }
 
         /** Drops the operands so a finished call does not keep views (and their memory) reachable. */
@@ -111,60 +189,108 @@ final class PanamaGemm {
             at = null;
             b = null;
             c = null;
+            packing = false;
         }
 
         @Override
         public void run(int task) {
+            if (packing) {
+                packSharedPart(task);
+                return;
+            }
             int rowBlock = task / columnParts;
             int colBlock = task % columnParts;
             int i0 = Partition.start(rowBlock, rowPanels, rowParts) * MR;
             int i1 = Math.min(c.rows(), Partition.start(rowBlock + 1, rowPanels, rowParts) * MR);
             int j0 = Partition.start(colBlock, columnPanels, columnParts) * NR;
             int j1 = Math.min(c.cols(), Partition.start(colBlock + 1, columnPanels, columnParts) * NR);
-            computeBlock(at, b, c, i0, i1, j0, j1, accumulate, workspaces.get());
+            float[] sharedA = sharedOperand == SharedOperand.A ? sharedPanels : null;
+            float[] sharedB = sharedOperand == SharedOperand.B ? sharedPanels : null;
+            computeBlock(at, b, c, i0, i1, j0, j1, accumulate, workspaces.get(), sharedA, sharedB);
+        }
+
+        /** Packs one group of the shared operand's panels for one block of k. */
+        private void packSharedPart(int task) {
+            int kc = blocking.kc();
+            int pc = (task / threads) * kc;
+            int group = task % threads;
+            FloatMatrix view = viewOf(sharedOperand);
+            int panels = panelsOf(sharedOperand);
+            int width = panelWidth(sharedOperand);
+            int firstPanel = Partition.start(group, panels, threads);
+            int endPanel = Partition.start(group + 1, panels, threads);
+            if (firstPanel == endPanel) {
+                return;
+            }
+            int blockK = Math.min(kc, view.rows() - pc);
+            int j0 = firstPanel * width;
+            int j1 = Math.min(view.cols(), endPanel * width);
+            int offset = pc * panels * width + firstPanel * blockK * width;
+            pack(view, pc, blockK, j0, j1 - j0, width, sharedPanels, offset, workspaces.get().lines);
         }
     }
 
-    /** C[i0:i1, j0:j1] (+)= A[i0:i1, :] · B[:, j0:j1], single-threaded. {@code at} is A read as k x m. */
+    /**
+     * C[i0:i1, j0:j1] (+)= A[i0:i1, :] · B[:, j0:j1], single-threaded. {@code at} is A read as k x m.
+     * A non-null {@code sharedA} ({@code sharedB}) holds all of A's (B's) panels packed by
+     * {@link Job}; then {@code i0} ({@code j0}) is a multiple of MR (NR) and only the other operand
+     * is packed here.
+     */
     private void computeBlock(FloatMatrix at, FloatMatrix b, FloatMatrix c, int i0, int i1, int j0, int j1,
-                              boolean accumulate, Workspace ws) {
+                              boolean accumulate, Workspace ws, float[] sharedA, float[] sharedB) {
         int k = at.rows();
+        int rowPanels = ceilDiv(c.rows(), MR);
+        int columnPanels = ceilDiv(c.cols(), NR);
         for (int jc = j0; jc < j1; jc += blocking.nc()) {
             int nc = Math.min(blocking.nc(), j1 - jc);
             for (int pc = 0; pc < k; pc += blocking.kc()) {
                 int kc = Math.min(blocking.kc(), k - pc);
                 boolean fromZero = !accumulate && pc == 0;
-                pack(b, pc, kc, jc, nc, NR, ws.packedB, ws.lines);
+                float[] bPanels = ws.packedB;
+                int bBase = 0;
+                if (sharedB != null) {
+                    bPanels = sharedB;
+                    bBase = pc * columnPanels * NR + (jc / NR) * kc * NR;
+                } else {
+                    pack(b, pc, kc, jc, nc, NR, ws.packedB, 0, ws.lines);
+                }
                 for (int ic = i0; ic < i1; ic += blocking.mc()) {
                     int mc = Math.min(blocking.mc(), i1 - ic);
-                    pack(at, pc, kc, ic, mc, MR, ws.packedA, ws.lines);
-                    macroKernel(ws, kc, mc, nc, c, ic, jc, fromZero);
+                    float[] aPanels = ws.packedA;
+                    int aBase = 0;
+                    if (sharedA != null) {
+                        aPanels = sharedA;
+                        aBase = pc * rowPanels * MR + (ic / MR) * kc * MR;
+                    } else {
+                        pack(at, pc, kc, ic, mc, MR, ws.packedA, 0, ws.lines);
+                    }
+                    macroKernel(aPanels, aBase, bPanels, bBase, ws.edgeTile, kc, mc, nc, c, ic, jc, fromZero);
                 }
             }
         }
     }
 
-    private static void macroKernel(Workspace ws, int kc, int mc, int nc, FloatMatrix c, int ic, int jc,
-                                    boolean fromZero) {
+    private static void macroKernel(float[] aPanels, int aBase, float[] bPanels, int bBase, MemorySegment edgeTile,
+                                    int kc, int mc, int nc, FloatMatrix c, int ic, int jc, boolean fromZero) {
         MemorySegment cSegment = c.segment();
         long ldc = (long) c.ld() * FLOAT_BYTES;
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
-            int bOffset = (jr / NR) * kc * NR;
+            int bOffset = bBase + (jr / NR) * kc * NR;
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
-                int aOffset = (ir / MR) * kc * MR;
+                int aOffset = aBase + (ir / MR) * kc * MR;
                 long cOffset = c.storageOffset(ic + ir, jc + jr);
                 if (mr == MR && nr == NR) {
-                    microKernel(ws.packedA, aOffset, ws.packedB, bOffset, kc, cSegment, cOffset, ldc, fromZero);
+                    microKernel(aPanels, aOffset, bPanels, bOffset, kc, cSegment, cOffset, ldc, fromZero);
                 } else {
                     // Ragged edge: run the same micro-kernel on a full tile in scratch memory.
                     long tileLd = (long) NR * FLOAT_BYTES;
                     if (!fromZero) {
-                        copyTile(cSegment, cOffset, ldc, ws.edgeTile, 0, tileLd, mr, nr);
+                        copyTile(cSegment, cOffset, ldc, edgeTile, 0, tileLd, mr, nr);
                     }
-                    microKernel(ws.packedA, aOffset, ws.packedB, bOffset, kc, ws.edgeTile, 0, tileLd, fromZero);
-                    copyTile(ws.edgeTile, 0, tileLd, cSegment, cOffset, ldc, mr, nr);
+                    microKernel(aPanels, aOffset, bPanels, bOffset, kc, edgeTile, 0, tileLd, fromZero);
+                    copyTile(edgeTile, 0, tileLd, cSegment, cOffset, ldc, mr, nr);
                 }
             }
         }
@@ -187,17 +313,18 @@ final class PanamaGemm {
     /**
      * Packs rows {@code k0 .. k0+kc} and columns {@code j0 .. j0+width} of {@code view} (logically
      * k x j) into {@code panelWidth}-wide panels: element (kk, j) goes to
-     * {@code dst[(j / panelWidth) * kc * panelWidth + kk * panelWidth + j % panelWidth]}, and the
+     * {@code dst[dstOffset + (j / panelWidth) * kc * panelWidth + kk * panelWidth + j % panelWidth]} (j counted
+     * from {@code j0}), and the
      * columns past {@code width} in the last panel are zeros. Used for B (panels of NR columns)
      * and for A read as k x m (panels of MR rows).
      */
     private static void pack(FloatMatrix view, int k0, int kc, int j0, int width, int panelWidth, float[] dst,
-                             float[] lines) {
+                             int dstOffset, float[] lines) {
         MemorySegment src = view.segment();
         for (int p = 0; p * panelWidth < width; p++) {
             int jStart = j0 + p * panelWidth;
             int w = Math.min(panelWidth, width - p * panelWidth);
-            int base = p * kc * panelWidth;
+            int base = dstOffset + p * kc * panelWidth;
             if (!view.isTransposed()) {
                 // Storage rows run along j: copy panel-wide runs with vector loads.
                 for (int kk = 0; kk < kc; kk++) {
