@@ -3,6 +3,7 @@ package dev.bfa.training;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bfa.kernels.Activation;
+import dev.bfa.kernels.AdamStep;
 import dev.bfa.kernels.ComputePool;
 import dev.bfa.kernels.KernelProvider;
 import dev.bfa.kernels.Kernels;
@@ -49,6 +50,57 @@ class TrainerTest {
                 for (Parameter p : bp.parameters()) {
                     assertThat(fa.parameter(p.name()).value().toArray())
                             .as("%s after 4 %s steps", p.name(), optimizer.kind())
+                            .containsExactly(p.value().toArray());
+                }
+            }
+        }
+    }
+
+    /**
+     * SPEC.md's step, spelled out with whole-matrix kernel calls: both networks' passes with
+     * gradients on the weights as they stand, then the update of every trained parameter. The
+     * trainer (chunked parallel updates, its own order of calls) must give the same bits in every
+     * mode; an update applied before the other network's passes changes them (in coupled-both
+     * each network's errors read the other's weights).
+     */
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void aStepIsBothPassesOnTheOldWeightsThenEveryUpdate(Mode mode) {
+        for (OptimizerConfig optimizer : List.of(SGD, ADAM)) {
+            try (ComputePool pool = ComputePool.create(2);
+                 BidirectionalModel trained = BidirectionalModel.create(ModelFixtures.spec(mode, Activation.TANH, 6));
+                 BidirectionalModel spelledOut = BidirectionalModel.create(ModelFixtures.spec(mode, Activation.TANH, 6));
+                 Trainer trainer = trainer(trained, optimizer, pool);
+                 NetworkPass forward = new NetworkPass(spelledOut.forward(), BATCH, KERNELS, pool);
+                 NetworkPass reverse = new NetworkPass(spelledOut.reverse(), BATCH, KERNELS, pool)) {
+                BatchSource forwardData = new SyntheticData(256, ModelFixtures.F_INPUTS, ModelFixtures.CLASSES, 0.5f, 1);
+                BatchSource reverseData = new SyntheticData(256, ModelFixtures.R_INPUTS, ModelFixtures.CLASSES, 0.5f, 2);
+                int[] labels = new int[BATCH];
+                for (int step = 1; step <= 3; step++) {
+                    trainer.step();
+                    forwardData.nextBatch(forward.input(BATCH), labels);
+                    forward.forward(BATCH);
+                    forward.backward(BATCH, labels, true, false);
+                    reverseData.nextBatch(reverse.input(BATCH), labels);
+                    reverse.forward(BATCH);
+                    reverse.backward(BATCH, labels, true, false);
+                    AdamStep adam = AdamStep.of(optimizer.learningRate(), optimizer.beta1(), optimizer.beta2(),
+                            optimizer.epsilon(), step);
+                    for (Parameter p : spelledOut.parameters()) {
+                        if (p.owner() == null) {
+                            continue;
+                        }
+                        if (optimizer.kind() == OptimizerConfig.Kind.ADAM) {
+                            KERNELS.adamUpdate(p.value(), p.gradient(), p.slot1(), p.slot2(), adam);
+                        } else {
+                            KERNELS.sgdMomentumUpdate(p.value(), p.gradient(), p.slot1(), optimizer.learningRate(),
+                                    optimizer.momentum());
+                        }
+                    }
+                }
+                for (Parameter p : spelledOut.parameters()) {
+                    assertThat(trained.parameter(p.name()).value().toArray())
+                            .as("%s %s after 3 %s steps", mode, p.name(), optimizer.kind())
                             .containsExactly(p.value().toArray());
                 }
             }
