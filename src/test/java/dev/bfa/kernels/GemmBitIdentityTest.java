@@ -213,10 +213,10 @@ class GemmBitIdentityTest {
                 Arguments.of(128, 10, 1024, EnumSet.allOf(Orientation.class), true, false),
                 // Back through the output layer: D (128 x 10) · F (10 x 1024).
                 Arguments.of(128, 1024, 10, EnumSet.allOf(Orientation.class), true, true),
-                // One operand packed once for all threads (a transposed one, when the grid splits only the
-                // other dimension of C): A with a ragged last row panel and k over two kc blocks ...
-                Arguments.of(129, 1000, 300, EnumSet.of(Orientation.NN, Orientation.NT), true, false),
-                // ... and B with a ragged last column panel.
+                // One operand packed once for all threads when the grid splits only the other dimension of C:
+                // A (plain or transposed) with a ragged last row panel and k over two kc blocks ...
+                Arguments.of(129, 1000, 300, EnumSet.of(Orientation.NN, Orientation.NT, Orientation.TN), true, false),
+                // ... and a transposed B with a ragged last column panel.
                 Arguments.of(1000, 17, 300, EnumSet.of(Orientation.NT, Orientation.TT), true, true),
                 // n beyond one nc = 3072 block of B (two and three column blocks, ragged).
                 Arguments.of(9, 3100, 300, EnumSet.allOf(Orientation.class), true, true),

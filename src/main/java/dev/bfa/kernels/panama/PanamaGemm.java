@@ -89,10 +89,12 @@ final class PanamaGemm {
      * Which operand one call packs once for all its threads. When the grid splits only one
      * dimension of C, every block needs all of the other operand; packing it once (its panels
      * split among the threads) removes the copy each thread would pack, and lets C be cut into
-     * more blocks than threads, which the pool hands out as threads come free. Only an operand
-     * whose packing is a transposition is shared: a plain one packs with vector copies, cheaply
-     * enough that sharing it did not pay (the 1024 x 1024 x 128 TN weight gradient with its B
-     * shared measured from 12 % slower to 5 % faster on two threads, run to run).
+     * more blocks than threads, which the pool hands out as threads come free. A is always shared
+     * (plain or transposed: 128 x 784 x 3072 TN, whose plain A packs with masked copies of 8
+     * floats, ran 11 % faster on two threads shared); B only when its packing is a transposition,
+     * since a plain B packs with full vector copies, cheaply enough that sharing it did not pay
+     * (the 1024 x 1024 x 128 TN weight gradient with its B shared measured from 12 % slower to
+     * 5 % faster on two threads, run to run).
      */
     enum SharedOperand { NONE, A, B }
 
@@ -146,7 +148,7 @@ final class PanamaGemm {
             if (grid.tasks() > 1 && (rowParts == 1 || columnParts == 1) && multiplyAdds >= MIN_SHARED_WORK) {
                 SharedOperand candidate = rowParts == 1 ? SharedOperand.A : SharedOperand.B;
                 long floats = (long) at.rows() * panelsOf(candidate) * panelWidth(candidate);
-                if (floats <= MAX_SHARED_FLOATS && viewOf(candidate).isTransposed()) {
+                if (floats <= MAX_SHARED_FLOATS && (candidate == SharedOperand.A || viewOf(candidate).isTransposed())) {
                     sharedOperand = candidate;
                     if (sharedPanels.length < floats) {
                         sharedPanels = new float[(int) floats];
