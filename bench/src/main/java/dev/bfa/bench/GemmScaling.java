@@ -4,13 +4,11 @@ import dev.bfa.kernels.ComputePool;
 import dev.bfa.kernels.KernelProvider;
 import dev.bfa.kernels.Kernels;
 import java.lang.foreign.Arena;
-import java.util.Arrays;
 
 /**
  * Two threads over one for every shape of GemmBenchmark, measured in pairs: the same operands are
  * multiplied on a one-thread and a two-thread pool in turn (3e9 multiply-adds, about 50 ms on one
- * thread), and every pair of
- * turns gives one ratio; the median and quartiles over 21 pairs are reported. Unlike two JMH
+ * thread), and every pair of turns gives one ratio; the median and quartiles over 21 pairs are reported. Unlike two JMH
  * points, which run minutes apart, a pair lands in one stretch of this shared machine (see
  * StepScaling). Run after {@code ./bfa bench -l} has built the benchmark jar (about 4 minutes):
  *
@@ -72,8 +70,8 @@ public final class GemmScaling {
             }
             double flops = 2.0 * multiplyAdds * calls / 1e9;
             System.out.printf("| %d | %d | %d | %s | %.1f | %.1f | %.2f (%.2f-%.2f) |%n", m, n, k, op,
-                    flops / quantile(oneTime, 0.5), flops / quantile(twoTime, 0.5), quantile(ratio, 0.5),
-                    quantile(ratio, 0.25), quantile(ratio, 0.75));
+                    flops / Quantiles.of(oneTime, 0.5), flops / Quantiles.of(twoTime, 0.5), Quantiles.of(ratio, 0.5),
+                    Quantiles.of(ratio, 0.25), Quantiles.of(ratio, 0.75));
         }
     }
 
@@ -83,11 +81,5 @@ public final class GemmScaling {
             kernels.gemm(x.a(), x.b(), x.c(), false, pool);
         }
         return (System.nanoTime() - start) / 1e9;
-    }
-
-    private static double quantile(double[] values, double q) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[(int) Math.round(q * (sorted.length - 1))];
     }
 }

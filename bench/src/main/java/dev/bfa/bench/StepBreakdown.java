@@ -1,14 +1,8 @@
 package dev.bfa.bench;
 
-import dev.bfa.data.Dataset;
-import dev.bfa.data.DatasetId;
-import dev.bfa.kernels.Activation;
-import dev.bfa.kernels.ComputePool;
 import dev.bfa.kernels.KernelProvider;
 import dev.bfa.kernels.Kernels;
 import dev.bfa.memory.FloatMatrix;
-import dev.bfa.model.Architecture;
-import dev.bfa.model.BidirectionalModel;
 import dev.bfa.model.Mode;
 import dev.bfa.training.Trainer;
 import java.lang.reflect.InvocationTargetException;
@@ -37,14 +31,8 @@ public final class StepBreakdown {
         Mode mode = Mode.parse(args.length > 0 ? args[0] : "fa");
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         Kernels timed = timing(KernelProvider.kernels());
-        BidirectionalModel.ModelSpec spec = new BidirectionalModel.ModelSpec(mode, TrainStepBenchmark.FORWARD_ARCHITECTURE,
-                TrainStepBenchmark.REVERSE_ARCHITECTURE, Activation.RELU, TrainStepBenchmark.SEED);
-        try (ComputePool pool = ComputePool.create(threads);
-             BidirectionalModel model = BidirectionalModel.create(spec);
-             Dataset forward = TrainStepBenchmark.synthetic(DatasetId.CIFAR10, TrainStepBenchmark.FORWARD_INPUTS, 1);
-             Dataset reverse = TrainStepBenchmark.synthetic(DatasetId.MNIST, TrainStepBenchmark.REVERSE_INPUTS, 2);
-             Trainer trainer = new Trainer(model, TrainStepBenchmark.ADAM, TrainStepBenchmark.BATCH, TrainStepBenchmark.batches(forward, 3),
-                     TrainStepBenchmark.batches(reverse, 4), timed, pool)) {
+        try (StepFixture fixture = new StepFixture(mode, threads, timed)) {
+            Trainer trainer = fixture.trainer;
             for (int i = 0; i < WARM_UP_STEPS; i++) {
                 trainer.step();
             }

@@ -1,16 +1,8 @@
 package dev.bfa.bench;
 
-import dev.bfa.data.Dataset;
-import dev.bfa.data.DatasetId;
-import dev.bfa.kernels.Activation;
-import dev.bfa.kernels.ComputePool;
 import dev.bfa.kernels.KernelProvider;
-import dev.bfa.kernels.Kernels;
-import dev.bfa.model.BidirectionalModel;
 import dev.bfa.model.Mode;
-import dev.bfa.training.Trainer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -33,63 +25,22 @@ public final class StepScaling {
     private static final int ROUNDS = 40;
     private static final int STEPS_PER_TURN = 8;
 
-    /** One thread count's trainer and the replay of its step's GEMMs, with everything they own. */
-    private static final class Contender implements AutoCloseable {
-        final ComputePool pool;
-        final BidirectionalModel model;
-        final Dataset forwardData;
-        final Dataset reverseData;
-        final Trainer trainer;
-        final Trainer recordingTrainer;
-        final RecordingKernels.Gemm[] gemms;
-        final Kernels kernels = KernelProvider.kernels();
-
-        Contender(Mode mode, int threads) {
-            pool = ComputePool.create(threads);
-            forwardData = TrainStepBenchmark.synthetic(DatasetId.CIFAR10, TrainStepBenchmark.FORWARD_INPUTS, 1);
-            reverseData = TrainStepBenchmark.synthetic(DatasetId.MNIST, TrainStepBenchmark.REVERSE_INPUTS, 2);
-            model = BidirectionalModel.create(new BidirectionalModel.ModelSpec(mode,
-                    TrainStepBenchmark.FORWARD_ARCHITECTURE, TrainStepBenchmark.REVERSE_ARCHITECTURE, Activation.RELU,
-                    TrainStepBenchmark.SEED));
-            RecordingKernels recorder = new RecordingKernels(kernels);
-            recordingTrainer = new Trainer(model, TrainStepBenchmark.ADAM, TrainStepBenchmark.BATCH,
-                    TrainStepBenchmark.batches(forwardData, 5), TrainStepBenchmark.batches(reverseData, 6), recorder,
-                    pool);
-            gemms = recorder.record(recordingTrainer::step).toArray(RecordingKernels.Gemm[]::new);
-            trainer = new Trainer(model, TrainStepBenchmark.ADAM, TrainStepBenchmark.BATCH,
-                    TrainStepBenchmark.batches(forwardData, 3), TrainStepBenchmark.batches(reverseData, 4), kernels,
-                    pool);
+    /** Milliseconds per step of {@code fixture}'s trainer over {@code steps} steps. */
+    private static double steps(StepFixture fixture, int steps) {
+        long start = System.nanoTime();
+        for (int i = 0; i < steps; i++) {
+            fixture.trainer.step();
         }
+        return (System.nanoTime() - start) / 1e6 / steps;
+    }
 
-        /** Milliseconds per step over {@code steps} steps. */
-        double steps(int steps) {
-            long start = System.nanoTime();
-            for (int i = 0; i < steps; i++) {
-                trainer.step();
-            }
-            return (System.nanoTime() - start) / 1e6 / steps;
+    /** Milliseconds per replay of {@code fixture}'s step GEMMs over {@code replays} replays. */
+    private static double gemmsOnly(StepFixture fixture, int replays) {
+        long start = System.nanoTime();
+        for (int i = 0; i < replays; i++) {
+            fixture.replayGemms();
         }
-
-        /** Milliseconds per replay of the step's GEMMs over {@code replays} replays. */
-        double gemmsOnly(int replays) {
-            long start = System.nanoTime();
-            for (int i = 0; i < replays; i++) {
-                for (RecordingKernels.Gemm g : gemms) {
-                    kernels.gemm(g.a(), g.b(), g.c(), g.accumulate(), pool);
-                }
-            }
-            return (System.nanoTime() - start) / 1e6 / replays;
-        }
-
-        @Override
-        public void close() {
-            trainer.close();
-            recordingTrainer.close();
-            model.close();
-            forwardData.close();
-            reverseData.close();
-            pool.close();
-        }
+        return (System.nanoTime() - start) / 1e6 / replays;
     }
 
     public static void main(String[] args) {
@@ -106,13 +57,14 @@ public final class StepScaling {
                 + "2T % of GEMM roofline |");
         System.out.println("|---|---|---|---|---|---|");
         for (Mode mode : modes) {
-            try (Contender one = new Contender(mode, 1); Contender two = new Contender(mode, 2)) {
+            try (StepFixture one = new StepFixture(mode, 1, KernelProvider.kernels());
+                 StepFixture two = new StepFixture(mode, 2, KernelProvider.kernels())) {
                 long warmUpEnd = System.nanoTime() + WARM_UP_NANOS;
                 while (System.nanoTime() < warmUpEnd) {
-                    one.steps(STEPS_PER_TURN);
-                    one.gemmsOnly(STEPS_PER_TURN);
-                    two.steps(STEPS_PER_TURN);
-                    two.gemmsOnly(STEPS_PER_TURN);
+                    steps(one, STEPS_PER_TURN);
+                    gemmsOnly(one, STEPS_PER_TURN);
+                    steps(two, STEPS_PER_TURN);
+                    gemmsOnly(two, STEPS_PER_TURN);
                 }
                 double[] step1 = new double[ROUNDS];
                 double[] step2 = new double[ROUNDS];
@@ -120,26 +72,20 @@ public final class StepScaling {
                 double[] roofline1 = new double[ROUNDS];
                 double[] roofline2 = new double[ROUNDS];
                 for (int r = 0; r < ROUNDS; r++) {
-                    step1[r] = one.steps(STEPS_PER_TURN);
-                    double gemms1 = one.gemmsOnly(STEPS_PER_TURN);
-                    step2[r] = two.steps(STEPS_PER_TURN);
-                    double gemms2 = two.gemmsOnly(STEPS_PER_TURN);
+                    step1[r] = steps(one, STEPS_PER_TURN);
+                    double gemms1 = gemmsOnly(one, STEPS_PER_TURN);
+                    step2[r] = steps(two, STEPS_PER_TURN);
+                    double gemms2 = gemmsOnly(two, STEPS_PER_TURN);
                     scaling[r] = step1[r] / step2[r];
                     roofline1[r] = 100 * gemms1 / step1[r];
                     roofline2[r] = 100 * gemms2 / step2[r];
                 }
                 System.out.printf("| %s | %.1f | %.1f | %.2f (%.2f-%.2f) | %.0f %% (%.0f-%.0f) | %.0f %% (%.0f-%.0f) |%n",
-                        mode.cliName(), quantile(step1, 0.5), quantile(step2, 0.5), quantile(scaling, 0.5),
-                        quantile(scaling, 0.25), quantile(scaling, 0.75), quantile(roofline1, 0.5),
-                        quantile(roofline1, 0.25), quantile(roofline1, 0.75), quantile(roofline2, 0.5),
-                        quantile(roofline2, 0.25), quantile(roofline2, 0.75));
+                        mode.cliName(), Quantiles.of(step1, 0.5), Quantiles.of(step2, 0.5), Quantiles.of(scaling, 0.5),
+                        Quantiles.of(scaling, 0.25), Quantiles.of(scaling, 0.75), Quantiles.of(roofline1, 0.5),
+                        Quantiles.of(roofline1, 0.25), Quantiles.of(roofline1, 0.75), Quantiles.of(roofline2, 0.5),
+                        Quantiles.of(roofline2, 0.25), Quantiles.of(roofline2, 0.75));
             }
         }
-    }
-
-    private static double quantile(double[] values, double q) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[(int) Math.round(q * (sorted.length - 1))];
     }
 }

@@ -5,15 +5,10 @@ import dev.bfa.data.Dataset;
 import dev.bfa.data.DatasetId;
 import dev.bfa.data.LabeledImages;
 import dev.bfa.experiment.DatasetBatches;
-import dev.bfa.kernels.Activation;
-import dev.bfa.kernels.ComputePool;
 import dev.bfa.kernels.KernelProvider;
 import dev.bfa.model.Architecture;
-import dev.bfa.model.BidirectionalModel;
-import dev.bfa.model.BidirectionalModel.ModelSpec;
 import dev.bfa.training.OptimizerConfig;
 import dev.bfa.training.Trainer;
-import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -67,35 +62,15 @@ public class TrainStepBenchmark {
     @Param({"1", "2"})
     public int threads;
 
-    private ComputePool pool;
-    private Dataset forwardData;
-    private Dataset reverseData;
-    private BidirectionalModel model;
+    private StepFixture fixture;
     private Trainer trainer;
-    /** Owns the buffers the recorded GEMMs read and write: open until tear-down. */
-    private Trainer recordingTrainer;
-    private RecordingKernels.Gemm[] gemms;
-    private dev.bfa.kernels.Kernels kernels;
 
     @Setup(Level.Trial)
     public void setUp() {
-        pool = ComputePool.create(threads);
-        forwardData = synthetic(DatasetId.CIFAR10, FORWARD_INPUTS, 1);
-        reverseData = synthetic(DatasetId.MNIST, REVERSE_INPUTS, 2);
-        ModelSpec spec = new ModelSpec(dev.bfa.model.Mode.parse(mode), FORWARD_ARCHITECTURE, REVERSE_ARCHITECTURE,
-                Activation.RELU, SEED);
-        model = BidirectionalModel.create(spec);
-        // The GEMMs are recorded from a second trainer on the same model, so that the measured one
-        // calls the kernels exactly as a real run does (no recording wrapper in its call path).
-        RecordingKernels recorder = new RecordingKernels(KernelProvider.kernels());
-        recordingTrainer = new Trainer(model, ADAM, BATCH, batches(forwardData, 5), batches(reverseData, 6), recorder,
-                pool);
-        List<RecordingKernels.Gemm> recorded = recorder.record(recordingTrainer::step);
-        gemms = recorded.toArray(RecordingKernels.Gemm[]::new);
-        kernels = KernelProvider.kernels();
-        trainer = new Trainer(model, ADAM, BATCH, batches(forwardData, 3), batches(reverseData, 4), kernels, pool);
-        long multiplyAdds = recorded.stream().mapToLong(RecordingKernels.Gemm::multiplyAdds).sum();
-        System.out.printf("%nstep of mode %s: %d GEMMs, %.4f GFLOP%n", mode, gemms.length, 2e-9 * multiplyAdds);
+        fixture = new StepFixture(dev.bfa.model.Mode.parse(mode), threads, KernelProvider.kernels());
+        trainer = fixture.trainer;
+        System.out.printf("%nstep of mode %s: %d GEMMs, %.4f GFLOP%n", mode, fixture.gemms.length,
+                2e-9 * fixture.multiplyAdds());
     }
 
     static DatasetBatches batches(Dataset data, long seed) {
@@ -125,18 +100,11 @@ public class TrainStepBenchmark {
 
     @Benchmark
     public void gemmsOnly() {
-        for (RecordingKernels.Gemm g : gemms) {
-            kernels.gemm(g.a(), g.b(), g.c(), g.accumulate(), pool);
-        }
+        fixture.replayGemms();
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        trainer.close();
-        recordingTrainer.close();
-        model.close();
-        forwardData.close();
-        reverseData.close();
-        pool.close();
+        fixture.close();
     }
 }
