@@ -95,7 +95,7 @@ final class PanamaGemm {
      * dimension of C, every block needs all of the other operand; packing it once (its panels
      * split among the threads) removes the copy each thread would pack, and lets C be cut into
      * more blocks than threads, which the pool hands out as threads come free. A is always shared
-     * (plain or transposed: 128 x 784 x 3072 TN, whose plain A then packed with masked copies of 8
+     * (plain or transposed: 128 x 784 x 3072 TN, whose plain A packs with masked copies of 8
      * floats, ran 11 % faster on two threads shared); B only when its packing is a transposition,
      * since a plain B packs with full vector copies, cheaply enough that sharing it did not pay
      * (the 1024 x 1024 x 128 TN weight gradient with its B shared measured from 12 % slower to
