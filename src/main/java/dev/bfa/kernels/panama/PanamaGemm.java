@@ -12,8 +12,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Tiled, packed, multithreaded GEMM in the BLIS layering: one loop per cache level around a
@@ -38,9 +36,6 @@ final class PanamaGemm {
     /** Columns of the register tile: two vectors. */
     static final int NR = 2 * VL;
     private static final long FLOAT_BYTES = Float.BYTES;
-    /** Vectors of one A panel's width, MR floats, for species wider than that (see {@link #pack}). */
-    private static final VectorSpecies<Float> PANEL_SPECIES =
-            VectorSpecies.of(float.class, VectorShape.forBitSize(Math.min(MR, VL) * Float.SIZE));
 
     private final Blocking blocking = Blocking.forMicroKernel(MR, NR);
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(() -> new Workspace(blocking));
@@ -308,15 +303,17 @@ final class PanamaGemm {
         }
     }
 
-    /**
-     * Copies a {@code rows x cols} tile row by row in bulk rather than with masked vectors, which
-     * were as slow here as in {@link #pack}: the 784-wide shapes, whose last tiles are ragged, ran
-     * 3-5 % faster.
-     */
     private static void copyTile(MemorySegment src, long srcOffset, long srcLd, MemorySegment dst, long dstOffset,
                                  long dstLd, int rows, int cols) {
+        VectorMask<Float> first = SPECIES.indexInRange(0, cols);
+        VectorMask<Float> second = SPECIES.indexInRange(VL, cols);
+        long secondOffset = (long) VL * FLOAT_BYTES;
         for (int r = 0; r < rows; r++) {
-            MemorySegment.copy(src, srcOffset + r * srcLd, dst, dstOffset + r * dstLd, cols * FLOAT_BYTES);
+            long s = srcOffset + r * srcLd;
+            long d = dstOffset + r * dstLd;
+            FloatVector.fromMemorySegment(SPECIES, src, s, NATIVE, first).intoMemorySegment(dst, d, NATIVE, first);
+            FloatVector.fromMemorySegment(SPECIES, src, s + secondOffset, NATIVE, second)
+                    .intoMemorySegment(dst, d + secondOffset, NATIVE, second);
         }
     }
 
@@ -335,17 +332,7 @@ final class PanamaGemm {
             int jStart = j0 + p * panelWidth;
             int w = Math.min(panelWidth, width - p * panelWidth);
             int base = dstOffset + p * kc * panelWidth;
-            if (!view.isTransposed() && panelWidth < VL && w == panelWidth) {
-                // A full panel of A narrower than a vector: one vector of the panel's width per
-                // row, unmasked. The masked copies below took about 3.5 ns per float for these
-                // panels (one thread's half of a 256-deep block of A for 128 x 784 x 784 TN: 57
-                // microseconds, against 11 this way); the TN shapes, whose A packs here, ran 5-20 %
-                // faster on one thread and on two.
-                for (int kk = 0; kk < kc; kk++) {
-                    FloatVector.fromMemorySegment(PANEL_SPECIES, src, view.storageOffset(k0 + kk, jStart), NATIVE)
-                            .intoArray(dst, base + kk * panelWidth);
-                }
-            } else if (!view.isTransposed()) {
+            if (!view.isTransposed()) {
                 // Storage rows run along j: copy panel-wide runs with vector loads.
                 for (int kk = 0; kk < kc; kk++) {
                     long offset = view.storageOffset(k0 + kk, jStart);
