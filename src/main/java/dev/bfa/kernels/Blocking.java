@@ -29,6 +29,29 @@ public record Blocking(int mr, int nr, int kc, int mc, int nc) {
         }
     }
 
+    /** Forces the micro-kernel's height (4 or 8), so that one machine can test both micro-kernels. */
+    public static final String MR_PROPERTY = "bfa.gemm.mr";
+
+    /**
+     * Rows of the GEMM's register tile for vectors of {@code floatsPerVector} lanes: 8 for 512-bit
+     * vectors, whose CPUs (AVX-512) have 32 vector registers for 16 accumulators; 4 for narrower
+     * ones, where 16 registers (AVX2) hold 8 accumulators, two B vectors and the broadcasts. Six
+     * rows (12 accumulators) measured slower there: C2 kept three broadcasts live and spilled an
+     * accumulator to the stack on every step of k, 37 GFLOP/s against 59-80 for four rows alone
+     * in L1 on an AVX2 Zen 3. The property {@value #MR_PROPERTY} forces 4 or 8.
+     */
+    public static int microKernelRows(int floatsPerVector) {
+        String forced = System.getProperty(MR_PROPERTY);
+        if (forced == null || forced.isBlank()) {
+            return floatsPerVector >= 16 ? 8 : 4;
+        }
+        return switch (forced.trim()) {
+            case "4" -> 4;
+            case "8" -> 8;
+            default -> throw new IllegalArgumentException("-D" + MR_PROPERTY + "=" + forced + " is not 4 or 8");
+        };
+    }
+
     /** The defaults for a micro-kernel of {@code mr x nr}, with any tuning properties applied. */
     public static Blocking forMicroKernel(int mr, int nr) {
         int kc = Integer.getInteger("bfa.gemm.kc", DEFAULT_KC);

@@ -10,6 +10,7 @@ import dev.bfa.memory.FloatMatrix;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 
@@ -31,8 +32,12 @@ import jdk.incubator.vector.VectorMask;
  */
 final class PanamaGemm {
     private static final int VL = SPECIES.length();
-    /** Rows of the register tile; the micro-kernel below is unrolled for exactly this many. */
-    static final int MR = 8;
+    /**
+     * Rows of the register tile ({@link Blocking#microKernelRows}): 8 with 512-bit vectors, where
+     * AVX-512's 32 registers hold the 16 accumulators; 4 with narrower ones, for AVX2's 16
+     * registers. A micro-kernel is unrolled for each.
+     */
+    static final int MR = Blocking.microKernelRows(VL);
     /** Columns of the register tile: two vectors. */
     static final int NR = 2 * VL;
     private static final long FLOAT_BYTES = Float.BYTES;
@@ -51,6 +56,8 @@ final class PanamaGemm {
         final float[] packedB;
         /** Rows of a transposed operand on their way into a panel. */
         final float[] lines;
+        /** A VL x VL block between the stages of a transposition. */
+        final float[] transposeScratch = new float[VL * VL];
         final MemorySegment edgeTile;
 
         Workspace(Blocking b) {
@@ -233,7 +240,7 @@ final class PanamaGemm {
             int j0 = firstPanel * width;
             int j1 = Math.min(view.cols(), endPanel * width);
             int offset = pc * panels * width + firstPanel * blockK * width;
-            pack(view, pc, blockK, j0, j1 - j0, width, sharedPanels, offset, workspaces.get().lines);
+            pack(view, pc, blockK, j0, j1 - j0, width, sharedPanels, offset, workspaces.get());
         }
     }
 
@@ -259,7 +266,7 @@ final class PanamaGemm {
                     bPanels = sharedB;
                     bBase = pc * columnPanels * NR + (jc / NR) * kc * NR;
                 } else {
-                    pack(b, pc, kc, jc, nc, NR, ws.packedB, 0, ws.lines);
+                    pack(b, pc, kc, jc, nc, NR, ws.packedB, 0, ws);
                 }
                 for (int ic = i0; ic < i1; ic += blocking.mc()) {
                     int mc = Math.min(blocking.mc(), i1 - ic);
@@ -269,7 +276,7 @@ final class PanamaGemm {
                         aPanels = sharedA;
                         aBase = pc * rowPanels * MR + (ic / MR) * kc * MR;
                     } else {
-                        pack(at, pc, kc, ic, mc, MR, ws.packedA, 0, ws.lines);
+                        pack(at, pc, kc, ic, mc, MR, ws.packedA, 0, ws);
                     }
                     macroKernel(aPanels, aBase, bPanels, bBase, ws.edgeTile, kc, mc, nc, c, ic, jc, fromZero);
                 }
@@ -320,90 +327,177 @@ final class PanamaGemm {
     /**
      * Packs rows {@code k0 .. k0+kc} and columns {@code j0 .. j0+width} of {@code view} (logically
      * k x j) into {@code panelWidth}-wide panels: element (kk, j) goes to
-     * {@code dst[dstOffset + (j / panelWidth) * kc * panelWidth + kk * panelWidth + j % panelWidth]} (j counted
-     * from {@code j0}), and the
-     * columns past {@code width} in the last panel are zeros. Used for B (panels of NR columns)
-     * and for A read as k x m (panels of MR rows).
+     * {@code dst[dstOffset + (j / panelWidth) * kc * panelWidth + kk * panelWidth + j % panelWidth]}
+     * (j counted from {@code j0}), and the columns past {@code width} in the last panel are zeros.
+     * Used for B (panels of NR columns) and for A read as k x m (panels of MR rows).
      */
     private static void pack(FloatMatrix view, int k0, int kc, int j0, int width, int panelWidth, float[] dst,
-                             int dstOffset, float[] lines) {
-        MemorySegment src = view.segment();
+                             int dstOffset, Workspace ws) {
+        if (!view.isTransposed()) {
+            packPlainRows(view, k0, kc, j0, width, panelWidth, dst, dstOffset);
+            return;
+        }
         for (int p = 0; p * panelWidth < width; p++) {
-            int jStart = j0 + p * panelWidth;
-            int w = Math.min(panelWidth, width - p * panelWidth);
-            int base = dstOffset + p * kc * panelWidth;
-            if (!view.isTransposed() && panelWidth < VL && jStart + VL <= view.cols()) {
-                packNarrowPanel(view, k0, kc, jStart, panelWidth, dst, base);
-            } else if (!view.isTransposed()) {
-                // Storage rows run along j: copy panel-wide runs with vector loads.
-                for (int kk = 0; kk < kc; kk++) {
-                    long offset = view.storageOffset(k0 + kk, jStart);
-                    int to = base + kk * panelWidth;
-                    for (int col = 0; col < panelWidth; col += VL) {
-                        if (col + VL <= w) {
-                            FloatVector.fromMemorySegment(SPECIES, src, offset + col * FLOAT_BYTES, NATIVE)
-                                    .intoArray(dst, to + col);
-                        } else {
-                            // Lanes past w load as zeros (the padding); lanes past the panel (a panel
-                            // narrower than a vector) are not stored.
-                            VectorMask<Float> valid = SPECIES.indexInRange(col, w);
-                            FloatVector.fromMemorySegment(SPECIES, src, offset + col * FLOAT_BYTES, NATIVE, valid)
-                                    .intoArray(dst, to + col, SPECIES.indexInRange(col, panelWidth));
-                        }
-                    }
+            packTransposedPanel(view, k0, kc, j0 + p * panelWidth, Math.min(panelWidth, width - p * panelWidth),
+                    panelWidth, dst, dstOffset + p * kc * panelWidth, ws.lines, ws.transposeScratch);
+        }
+    }
+
+    /**
+     * {@link #pack} for an operand whose storage rows run along j. Each storage row is walked once,
+     * left to right, handing its runs out to the panels: filling one panel at a time strides down
+     * {@code kc} rows instead, which on an AVX2 Zen 3 made the packing of B take about as long as
+     * the micro-kernel (128 x 1024 x 1024 NN: 26 GFLOP/s, 50 row by row). Runs are whole vectors
+     * without masks. A panel narrower than a vector (A's) is copied with a whole vector whose
+     * spare lanes land on the panel's next row and are overwritten by it; the last rows of a panel,
+     * whose vector would reach past the panel, and panels whose vector would read past the end of
+     * the storage row are copied exactly, as is a ragged last panel, whose padding is zeroed.
+     */
+    private static void packPlainRows(FloatMatrix view, int k0, int kc, int j0, int width, int panelWidth,
+                                      float[] dst, int dstOffset) {
+        MemorySegment src = view.segment();
+        int fullPanels = width / panelWidth;
+        int raggedWidth = width - fullPanels * panelWidth;
+        boolean narrow = panelWidth % VL != 0;
+        int exactRows = narrow ? Math.min(kc, (VL - 1) / panelWidth) : 0;
+        int readablePanels = fullPanels;
+        if (narrow) {
+            int spare = view.cols() - j0 - VL;
+            readablePanels = spare < 0 ? 0 : Math.min(fullPanels, spare / panelWidth + 1);
+        }
+        int panelFloats = kc * panelWidth;
+        for (int kk = 0; kk < kc; kk++) {
+            long row = view.storageOffset(k0 + kk, j0);
+            int to = dstOffset + kk * panelWidth;
+            int vectorPanels = kk < kc - exactRows ? readablePanels : 0;
+            for (int p = 0; p < vectorPanels; p++) {
+                long from = row + (long) p * panelWidth * FLOAT_BYTES;
+                for (int col = 0; col < panelWidth; col += VL) {
+                    FloatVector.fromMemorySegment(SPECIES, src, from + (long) col * FLOAT_BYTES, NATIVE)
+                            .intoArray(dst, to + p * panelFloats + col);
                 }
-            } else {
-                // Storage rows run along k: copy the panel's rows in bulk, then transpose them
-                // array to array, writing the panel sequentially.
-                for (int jj = 0; jj < w; jj++) {
-                    MemorySegment.copy(src, ValueLayout.JAVA_FLOAT_UNALIGNED, view.storageOffset(jStart + jj, k0),
-                            lines, jj * kc, kc);
-                }
-                for (int kk = 0; kk < kc; kk++) {
-                    int to = base + kk * panelWidth;
-                    for (int jj = 0; jj < w; jj++) {
-                        dst[to + jj] = lines[jj * kc + kk];
-                    }
-                    for (int jj = w; jj < panelWidth; jj++) {
-                        dst[to + jj] = 0f;
-                    }
-                }
+            }
+            for (int p = vectorPanels; p < fullPanels; p++) {
+                MemorySegment.copy(src, ValueLayout.JAVA_FLOAT_UNALIGNED, row + (long) p * panelWidth * FLOAT_BYTES,
+                        dst, to + p * panelFloats, panelWidth);
+            }
+            if (raggedWidth > 0) {
+                int at = to + fullPanels * panelFloats;
+                MemorySegment.copy(src, ValueLayout.JAVA_FLOAT_UNALIGNED,
+                        row + (long) fullPanels * panelWidth * FLOAT_BYTES, dst, at, raggedWidth);
+                Arrays.fill(dst, at + raggedWidth, at + panelWidth, 0f);
             }
         }
     }
 
     /**
-     * A full panel of A, narrower than a vector, whose rows have a whole vector of columns from
-     * {@code jStart} (every panel of a row but the last): each row is copied as a whole vector,
-     * unmasked, whose lanes past the panel land on the next rows' places and are overwritten by
-     * them; only the last rows, whose vector would reach past the panel, are stored with a mask,
-     * so nothing outside the panel is written (threads pack neighbouring panels concurrently).
-     * Masked copies of every row took about 3.5 ns per float (one thread's half of a 256-deep
-     * block of A for 128 x 784 x 784 TN on two threads: 57 microseconds).
+     * A panel of an operand whose storage rows run along k: the panel's rows are copied in bulk
+     * into {@code lines} (row jj at {@code jj * kc}), then transposed into the panel. Whole
+     * VL x VL blocks go through {@link #transposeBlock}; the columns past the last whole block of
+     * VL and the rows of k past the last multiple of VL are copied one float at a time, and the
+     * columns past {@code w} are zeros. The scalar copy alone took about 0.4 ns per float, 0.4 ms
+     * of the 2.3 ms of a one-thread 128 x 1024 x 1024 NT GEMM.
      */
-    private static void packNarrowPanel(FloatMatrix view, int k0, int kc, int jStart, int panelWidth, float[] dst,
-                                        int base) {
+    private static void packTransposedPanel(FloatMatrix view, int k0, int kc, int jStart, int w, int panelWidth,
+                                            float[] dst, int base, float[] lines, float[] transposeScratch) {
         MemorySegment src = view.segment();
-        int unmaskedRows = kc - Math.min(kc, (VL - 1) / panelWidth);
-        for (int kk = 0; kk < unmaskedRows; kk++) {
-            FloatVector.fromMemorySegment(SPECIES, src, view.storageOffset(k0 + kk, jStart), NATIVE)
-                    .intoArray(dst, base + kk * panelWidth);
+        for (int jj = 0; jj < w; jj++) {
+            MemorySegment.copy(src, ValueLayout.JAVA_FLOAT_UNALIGNED, view.storageOffset(jStart + jj, k0),
+                    lines, jj * kc, kc);
         }
-        VectorMask<Float> panel = SPECIES.indexInRange(0, panelWidth);
-        for (int kk = unmaskedRows; kk < kc; kk++) {
-            FloatVector.fromMemorySegment(SPECIES, src, view.storageOffset(k0 + kk, jStart), NATIVE)
-                    .intoArray(dst, base + kk * panelWidth, panel);
+        int blockedCols = w - w % VL;
+        int blockedK = kc - kc % VL;
+        for (int col = 0; col < blockedCols; col += VL) {
+            for (int kk = 0; kk < blockedK; kk += VL) {
+                transposeBlock(lines, col * kc + kk, kc, dst, base + kk * panelWidth + col, panelWidth,
+                        transposeScratch);
+            }
+        }
+        for (int kk = 0; kk < kc; kk++) {
+            int to = base + kk * panelWidth;
+            for (int jj = kk < blockedK ? blockedCols : 0; jj < w; jj++) {
+                dst[to + jj] = lines[jj * kc + kk];
+            }
+            for (int jj = w; jj < panelWidth; jj++) {
+                dst[to + jj] = 0f;
+            }
+        }
+    }
+
+    /**
+     * Lane indexes of {@link #transposeBlock}'s stages for {@code selectFrom(first, second)}
+     * (index VL + x is lane x of the second vector): stage s pairs rows i and i + h, h = VL / 2^(s+1),
+     * and swaps the h x h blocks off the diagonal of every 2h x 2h block. The low half of the
+     * output (row i) takes the first h lanes of each 2h group of both rows, the high half (row i + h)
+     * the last h. Laid out as [stage][low, high][lane].
+     */
+    private static final int TRANSPOSE_STAGES = Integer.numberOfTrailingZeros(VL);
+    private static final float[] TRANSPOSE_INDEXES = transposeIndexes();
+
+    private static float[] transposeIndexes() {
+        float[] indexes = new float[TRANSPOSE_STAGES * 2 * VL];
+        int stage = 0;
+        for (int h = VL / 2; h >= 1; h /= 2, stage++) {
+            for (int lane = 0; lane < VL; lane++) {
+                int group = lane / (2 * h) * 2 * h;
+                int pos = lane % (2 * h);
+                int low = pos < h ? group + pos : VL + group + pos - h;
+                int high = pos < h ? group + h + pos : VL + group + pos;
+                indexes[(stage * 2) * VL + lane] = low;
+                indexes[(stage * 2 + 1) * VL + lane] = high;
+            }
+        }
+        return indexes;
+    }
+
+    /**
+     * Writes the transpose of the VL x VL block at {@code from[fromOffset]} (rows {@code fromStride}
+     * apart) to {@code to[toOffset]} (rows {@code toStride} apart) in log2(VL) stages of two-vector
+     * lane selections, through {@code scratch} (VL x VL). Pure copies: every bit is kept.
+     */
+    private static void transposeBlock(float[] from, int fromOffset, int fromStride, float[] to, int toOffset,
+                                       int toStride, float[] scratch) {
+        for (int stage = 0; stage < TRANSPOSE_STAGES; stage++) {
+            boolean first = stage == 0;
+            boolean last = stage == TRANSPOSE_STAGES - 1;
+            transposeStage(first ? from : scratch, first ? fromOffset : 0, first ? fromStride : VL,
+                    last ? to : scratch, last ? toOffset : 0, last ? toStride : VL, stage);
+        }
+    }
+
+    private static void transposeStage(float[] from, int fromOffset, int fromStride, float[] to, int toOffset,
+                                       int toStride, int stage) {
+        int h = VL >> (stage + 1);
+        FloatVector low = FloatVector.fromArray(SPECIES, TRANSPOSE_INDEXES, stage * 2 * VL);
+        FloatVector high = FloatVector.fromArray(SPECIES, TRANSPOSE_INDEXES, (stage * 2 + 1) * VL);
+        for (int i = 0; i < VL; i++) {
+            if ((i & h) != 0) {
+                continue;
+            }
+            FloatVector upper = FloatVector.fromArray(SPECIES, from, fromOffset + i * fromStride);
+            FloatVector lower = FloatVector.fromArray(SPECIES, from, fromOffset + (i + h) * fromStride);
+            low.selectFrom(upper, lower).intoArray(to, toOffset + i * toStride);
+            high.selectFrom(upper, lower).intoArray(to, toOffset + (i + h) * toStride);
         }
     }
 
     /**
      * C[MR x NR] at {@code c + cOffset} = (fromZero ? 0 : C) + A-panel · B-panel over {@code kc}.
-     * A broadcast of one A value times two B vectors per row: 16 accumulators, 2 loads and 8
-     * broadcasts per step of k. Kept free of calls and loops other than k so C2 keeps all
-     * accumulators in registers.
+     * Each micro-kernel broadcasts one A value per row and multiplies it into two B vectors, and is
+     * kept free of calls and of loops other than k so that C2 keeps every accumulator in a register.
      */
     private static void microKernel(float[] a, int aOffset, float[] b, int bOffset, int kc, MemorySegment c,
                                     long cOffset, long ldc, boolean fromZero) {
+        if (MR == 8) {
+            microKernel8(a, aOffset, b, bOffset, kc, c, cOffset, ldc, fromZero);
+        } else {
+            microKernel4(a, aOffset, b, bOffset, kc, c, cOffset, ldc, fromZero);
+        }
+    }
+
+    /** 8 x NR: 16 accumulators, 2 loads and 8 broadcasts per step of k. */
+    private static void microKernel8(float[] a, int aOffset, float[] b, int bOffset, int kc, MemorySegment c,
+                                     long cOffset, long ldc, boolean fromZero) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
         long second = (long) VL * FLOAT_BYTES;
         if (fromZero) {
@@ -438,7 +532,7 @@ final class PanamaGemm {
         }
         // Indices are written as affine functions of kk so that C2 can hoist the array range checks.
         for (int kk = 0; kk < kc; kk++) {
-            int ai = aOffset + kk * MR;
+            int ai = aOffset + kk * 8;
             int bi = bOffset + kk * NR;
             FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi);
             FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + VL);
@@ -491,6 +585,60 @@ final class PanamaGemm {
         r += ldc;
         c70.intoMemorySegment(c, r, NATIVE);
         c71.intoMemorySegment(c, r + second, NATIVE);
+    }
+
+    /** 4 x NR: 8 accumulators, 2 loads and 4 broadcasts per step of k. */
+    private static void microKernel4(float[] a, int aOffset, float[] b, int bOffset, int kc, MemorySegment c,
+                                     long cOffset, long ldc, boolean fromZero) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
+        long second = (long) VL * FLOAT_BYTES;
+        if (fromZero) {
+            FloatVector zero = FloatVector.zero(SPECIES);
+            c00 = zero; c01 = zero; c10 = zero; c11 = zero; c20 = zero; c21 = zero; c30 = zero; c31 = zero;
+        } else {
+            long r = cOffset;
+            c00 = FloatVector.fromMemorySegment(SPECIES, c, r, NATIVE);
+            c01 = FloatVector.fromMemorySegment(SPECIES, c, r + second, NATIVE);
+            r += ldc;
+            c10 = FloatVector.fromMemorySegment(SPECIES, c, r, NATIVE);
+            c11 = FloatVector.fromMemorySegment(SPECIES, c, r + second, NATIVE);
+            r += ldc;
+            c20 = FloatVector.fromMemorySegment(SPECIES, c, r, NATIVE);
+            c21 = FloatVector.fromMemorySegment(SPECIES, c, r + second, NATIVE);
+            r += ldc;
+            c30 = FloatVector.fromMemorySegment(SPECIES, c, r, NATIVE);
+            c31 = FloatVector.fromMemorySegment(SPECIES, c, r + second, NATIVE);
+        }
+        for (int kk = 0; kk < kc; kk++) {
+            int ai = aOffset + kk * 4;
+            int bi = bOffset + kk * NR;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + VL);
+            FloatVector x = FloatVector.broadcast(SPECIES, a[ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(SPECIES, a[ai + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(SPECIES, a[ai + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(SPECIES, a[ai + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+        }
+        long r = cOffset;
+        c00.intoMemorySegment(c, r, NATIVE);
+        c01.intoMemorySegment(c, r + second, NATIVE);
+        r += ldc;
+        c10.intoMemorySegment(c, r, NATIVE);
+        c11.intoMemorySegment(c, r + second, NATIVE);
+        r += ldc;
+        c20.intoMemorySegment(c, r, NATIVE);
+        c21.intoMemorySegment(c, r + second, NATIVE);
+        r += ldc;
+        c30.intoMemorySegment(c, r, NATIVE);
+        c31.intoMemorySegment(c, r + second, NATIVE);
     }
 
     private static int ceilDiv(int x, int y) {
