@@ -56,8 +56,6 @@ final class PanamaGemm {
         final float[] packedB;
         /** Rows of a transposed operand on their way into a panel. */
         final float[] lines;
-        /** A VL x VL block between the stages of a transposition. */
-        final float[] transposeScratch = new float[VL * VL];
         final MemorySegment edgeTile;
 
         Workspace(Blocking b) {
@@ -97,8 +95,8 @@ final class PanamaGemm {
      * dimension of C, every block needs all of the other operand; packing it once (its panels
      * split among the threads) removes the copy each thread would pack, and lets C be cut into
      * more blocks than threads, which the pool hands out as threads come free. A is always shared
-     * (plain or transposed: 128 x 784 x 3072 TN, whose plain A packs with masked copies of 8
-     * floats, ran 11 % faster on two threads shared); B only when its packing is a transposition,
+     * (plain or transposed: 128 x 784 x 3072 TN ran 11 % faster on two threads with its plain A
+     * shared, when A's rows were still copied with masks); B only when its packing is a transposition,
      * since a plain B packs with full vector copies, cheaply enough that sharing it did not pay
      * (the 1024 x 1024 x 128 TN weight gradient with its B shared measured from 12 % slower to
      * 5 % faster on two threads, run to run).
@@ -339,7 +337,7 @@ final class PanamaGemm {
         }
         for (int p = 0; p * panelWidth < width; p++) {
             packTransposedPanel(view, k0, kc, j0 + p * panelWidth, Math.min(panelWidth, width - p * panelWidth),
-                    panelWidth, dst, dstOffset + p * kc * panelWidth, ws.lines, ws.transposeScratch);
+                    panelWidth, dst, dstOffset + p * kc * panelWidth, ws.lines);
         }
     }
 
@@ -392,92 +390,27 @@ final class PanamaGemm {
 
     /**
      * A panel of an operand whose storage rows run along k: the panel's rows are copied in bulk
-     * into {@code lines} (row jj at {@code jj * kc}), then transposed into the panel. Whole
-     * VL x VL blocks go through {@link #transposeBlock}; the columns past the last whole block of
-     * VL and the rows of k past the last multiple of VL are copied one float at a time, and the
-     * columns past {@code w} are zeros. The scalar copy alone took about 0.4 ns per float, 0.4 ms
-     * of the 2.3 ms of a one-thread 128 x 1024 x 1024 NT GEMM.
+     * into {@code lines} (row jj at {@code jj * kc}), then transposed array to array, writing the
+     * panel sequentially; the columns past {@code w} are zeros. An in-register transposition (log2
+     * VL stages of two-vector lane selections) measured no faster on an AVX2 Zen 3, per block or
+     * stage by stage (128 x 1024 x 1024 NT and two other NT shapes within ±5 %, one JVM, builds
+     * alternated): what limits these GEMMs there is reading B in 1 KB runs, not the copy.
      */
     private static void packTransposedPanel(FloatMatrix view, int k0, int kc, int jStart, int w, int panelWidth,
-                                            float[] dst, int base, float[] lines, float[] transposeScratch) {
+                                            float[] dst, int base, float[] lines) {
         MemorySegment src = view.segment();
         for (int jj = 0; jj < w; jj++) {
             MemorySegment.copy(src, ValueLayout.JAVA_FLOAT_UNALIGNED, view.storageOffset(jStart + jj, k0),
                     lines, jj * kc, kc);
         }
-        int blockedCols = w - w % VL;
-        int blockedK = kc - kc % VL;
-        for (int col = 0; col < blockedCols; col += VL) {
-            for (int kk = 0; kk < blockedK; kk += VL) {
-                transposeBlock(lines, col * kc + kk, kc, dst, base + kk * panelWidth + col, panelWidth,
-                        transposeScratch);
-            }
-        }
         for (int kk = 0; kk < kc; kk++) {
             int to = base + kk * panelWidth;
-            for (int jj = kk < blockedK ? blockedCols : 0; jj < w; jj++) {
+            for (int jj = 0; jj < w; jj++) {
                 dst[to + jj] = lines[jj * kc + kk];
             }
             for (int jj = w; jj < panelWidth; jj++) {
                 dst[to + jj] = 0f;
             }
-        }
-    }
-
-    /**
-     * Lane indexes of {@link #transposeBlock}'s stages for {@code selectFrom(first, second)}
-     * (index VL + x is lane x of the second vector): stage s pairs rows i and i + h, h = VL / 2^(s+1),
-     * and swaps the h x h blocks off the diagonal of every 2h x 2h block. The low half of the
-     * output (row i) takes the first h lanes of each 2h group of both rows, the high half (row i + h)
-     * the last h. Laid out as [stage][low, high][lane].
-     */
-    private static final int TRANSPOSE_STAGES = Integer.numberOfTrailingZeros(VL);
-    private static final float[] TRANSPOSE_INDEXES = transposeIndexes();
-
-    private static float[] transposeIndexes() {
-        float[] indexes = new float[TRANSPOSE_STAGES * 2 * VL];
-        int stage = 0;
-        for (int h = VL / 2; h >= 1; h /= 2, stage++) {
-            for (int lane = 0; lane < VL; lane++) {
-                int group = lane / (2 * h) * 2 * h;
-                int pos = lane % (2 * h);
-                int low = pos < h ? group + pos : VL + group + pos - h;
-                int high = pos < h ? group + h + pos : VL + group + pos;
-                indexes[(stage * 2) * VL + lane] = low;
-                indexes[(stage * 2 + 1) * VL + lane] = high;
-            }
-        }
-        return indexes;
-    }
-
-    /**
-     * Writes the transpose of the VL x VL block at {@code from[fromOffset]} (rows {@code fromStride}
-     * apart) to {@code to[toOffset]} (rows {@code toStride} apart) in log2(VL) stages of two-vector
-     * lane selections, through {@code scratch} (VL x VL). Pure copies: every bit is kept.
-     */
-    private static void transposeBlock(float[] from, int fromOffset, int fromStride, float[] to, int toOffset,
-                                       int toStride, float[] scratch) {
-        for (int stage = 0; stage < TRANSPOSE_STAGES; stage++) {
-            boolean first = stage == 0;
-            boolean last = stage == TRANSPOSE_STAGES - 1;
-            transposeStage(first ? from : scratch, first ? fromOffset : 0, first ? fromStride : VL,
-                    last ? to : scratch, last ? toOffset : 0, last ? toStride : VL, stage);
-        }
-    }
-
-    private static void transposeStage(float[] from, int fromOffset, int fromStride, float[] to, int toOffset,
-                                       int toStride, int stage) {
-        int h = VL >> (stage + 1);
-        FloatVector low = FloatVector.fromArray(SPECIES, TRANSPOSE_INDEXES, stage * 2 * VL);
-        FloatVector high = FloatVector.fromArray(SPECIES, TRANSPOSE_INDEXES, (stage * 2 + 1) * VL);
-        for (int i = 0; i < VL; i++) {
-            if ((i & h) != 0) {
-                continue;
-            }
-            FloatVector upper = FloatVector.fromArray(SPECIES, from, fromOffset + i * fromStride);
-            FloatVector lower = FloatVector.fromArray(SPECIES, from, fromOffset + (i + h) * fromStride);
-            low.selectFrom(upper, lower).intoArray(to, toOffset + i * toStride);
-            high.selectFrom(upper, lower).intoArray(to, toOffset + (i + h) * toStride);
         }
     }
 
