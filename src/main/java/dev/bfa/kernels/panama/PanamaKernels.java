@@ -444,7 +444,7 @@ public final class PanamaKernels implements Kernels {
             columnSumChunk(d, at(j), out.segment(), at(j));
         }
         if (full < n) {
-            columnSumTail(d, full, n - full, out, tails.get());
+            columnSumTail(d, full, n - full, out, tails.get(), partials.get());
         }
     }
 
@@ -457,15 +457,25 @@ public final class PanamaKernels implements Kernels {
         sum.intoMemorySegment(out, outAt, NATIVE);
     }
 
-    /** {@link #columnSumChunk} for the last {@code count} columns, each row staged in turn. */
-    private static void columnSumTail(FloatMatrix d, int first, int count, FloatMatrix out, MemorySegment tail) {
-        FloatVector sum = FloatVector.zero(SPECIES);
+    /**
+     * {@link #columnSumChunk} for the last {@code count} columns, each row staged in turn and added
+     * into {@code lanes} by a small method. Called once per bias gradient, this method itself stays
+     * in C1 for a long time (about 200 training steps at the paper's shapes), and a vector live in
+     * its loop would run the Vector API's allocating Java fallback there (34 KB per step).
+     */
+    private static void columnSumTail(FloatMatrix d, int first, int count, FloatMatrix out, MemorySegment tail,
+                                      float[] lanes) {
+        java.util.Arrays.fill(lanes, 0, VL, 0f);
         for (int i = 0; i < d.rows(); i++) {
             stage(d.segment(), d.storageOffset(i, first), count, tail, 0, 0f);
-            sum = sum.add(FloatVector.fromMemorySegment(SPECIES, tail, 0, NATIVE));
+            addChunk(tail, 0, lanes);
         }
-        sum.intoMemorySegment(tail, 0, NATIVE);
-        unstage(tail, 0, out.segment(), at(first), count);
+        MemorySegment.copy(lanes, 0, out.segment(), ValueLayout.JAVA_FLOAT_UNALIGNED, at(first), count);
+    }
+
+    private static void addChunk(MemorySegment s, long offset, float[] lanes) {
+        FloatVector.fromArray(SPECIES, lanes, 0).add(FloatVector.fromMemorySegment(SPECIES, s, offset, NATIVE))
+                .intoArray(lanes, 0);
     }
 
     @Override
