@@ -17,6 +17,14 @@ Usage (from the repository root):
     OPENBLAS_CORETYPE=SkylakeX python3 bench/openblas_sgemm.py     # pick OpenBLAS kernel set
     env -u OPENBLAS_CORETYPE python3 bench/openblas_sgemm.py       # OpenBLAS auto-detection
 
+Paired mode (--paired): this process starts bfa's GEMM as a child (./bfa bench --main
+GemmTurns THREADS) and the two take turns on each shape, the same number of calls per turn,
+alternating which goes first; every pair of neighbouring turns gives one ratio bfa/OpenBLAS
+(throughput), so the machine's drifting speed, which moves separate runs by 20 % and more on a
+shared virtual machine, largely cancels. Reported: both medians and the ratio's median and
+quartiles over the pairs.
+    OPENBLAS_NUM_THREADS=1 python3 bench/openblas_sgemm.py --paired --repeats 15 --json paired.json
+
 Thread count: --threads (default: $OPENBLAS_NUM_THREADS, else 1) is written to
 OPENBLAS_NUM_THREADS / OMP_NUM_THREADS *before* numpy is imported, and is then
 also applied at run time through openblas_set_num_threads (ctypes) or
@@ -63,6 +71,9 @@ def parse_args():
                    help="max fraction of all CPUs used by others for --wait-idle (default 0.15)")
     p.add_argument("--shapes", help="comma list of MxNxK to run instead of the default 10 shapes")
     p.add_argument("--json", metavar="FILE", help="write results as JSON to FILE")
+    p.add_argument("--paired", action="store_true",
+                   help="take turns with bfa's GEMM (./bfa bench --main GemmTurns) and report bfa/OpenBLAS"
+                        " per pair of neighbouring turns; --repeats pairs of --min-time turns per shape")
     return p.parse_args()
 
 
@@ -264,6 +275,93 @@ def loadavg():
         return None
 
 
+class BfaTurns:
+    """bfa's GEMM in a child JVM that runs a number of calls when told (bench/.../GemmTurns.java)."""
+
+    def __init__(self, threads):
+        import subprocess
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        self.proc = subprocess.Popen([os.path.join(root, "bfa"), "bench", "--main", "GemmTurns", str(threads)],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+        self.name = self._answer()
+
+    def _answer(self):
+        line = self.proc.stdout.readline()
+        if not line:
+            sys.exit(f"ERROR: bfa's GemmTurns stopped (exit {self.proc.wait()})")
+        return line.strip()
+
+    def ask(self, command):
+        self.proc.stdin.write(command + "\n")
+        self.proc.stdin.flush()
+        return self._answer()
+
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.wait()
+
+
+def quartiles(xs):
+    xs = sorted(xs)
+    at = lambda q: xs[round(q * (len(xs) - 1))]  # noqa: E731  nearest rank, as bench/Quantiles.java
+    return at(0.25), at(0.5), at(0.75)
+
+
+def measure_paired(bfa, m, n, k, op, pairs, min_time, rng):
+    a, b, c = make_operands(m, n, k, op, rng)
+    bfa.ask(f"shape {m} {n} {k} {op}")
+    bfa.ask("warm 2")
+    t0, calls = time.perf_counter(), 0
+    while time.perf_counter() - t0 < 0.3 or calls < 3:
+        np.matmul(a, b, out=c)
+        calls += 1
+    batch = max(1, int(min_time / ((time.perf_counter() - t0) / calls) + 0.999))
+
+    def openblas_turn():
+        start = time.perf_counter()
+        for _ in range(batch):
+            np.matmul(a, b, out=c)
+        return time.perf_counter() - start
+
+    blas_t, bfa_t = [], []
+    for p in range(pairs):
+        if p % 2 == 0:
+            blas_t.append(openblas_turn())
+            bfa_t.append(float(bfa.ask(f"run {batch}")))
+        else:
+            bfa_t.append(float(bfa.ask(f"run {batch}")))
+            blas_t.append(openblas_turn())
+    flop = 2.0 * m * n * k * batch / 1e9
+    ratio = [tb / tf for tb, tf in zip(blas_t, bfa_t)]
+    q1, med, q3 = quartiles(ratio)
+    return {"m": m, "n": n, "k": k, "op": op, "batch": batch, "pairs": pairs,
+            "openblas_gflops_median": flop / quartiles(blas_t)[1], "bfa_gflops_median": flop / quartiles(bfa_t)[1],
+            "ratio_median": med, "ratio_q1": q1, "ratio_q3": q3}
+
+
+def main_paired(ops, shapes, meta):
+    bfa = BfaTurns(ARGS.threads)
+    meta["bfa"] = bfa.name
+    print(f"# bfa: {bfa.name}; {ARGS.repeats} pairs of turns of >= {ARGS.min_time} s per shape")
+    rng = np.random.default_rng(12345)
+    first = shapes[0]
+    bfa.ask(f"shape {first[0]} {first[1]} {first[2]} {ops[0]}")
+    bfa.ask("warm 20")  # C2 compiles the GEMM's entry points in the first seconds
+    print("| m | n | k | op | bfa GFLOP/s | OpenBLAS GFLOP/s | bfa/OpenBLAS (quartiles) |")
+    print("|---|---|---|---|---|---|---|")
+    results = []
+    for (m, n, k) in shapes:
+        for op in ops:
+            r = measure_paired(bfa, m, n, k, op, ARGS.repeats, ARGS.min_time, rng)
+            results.append(r)
+            print(f"| {m} | {n} | {k} | {op} | {r['bfa_gflops_median']:.1f} | {r['openblas_gflops_median']:.1f}"
+                  f" | {r['ratio_median']:.2f} ({r['ratio_q1']:.2f}-{r['ratio_q3']:.2f}) |", flush=True)
+    bfa.close()
+    ratios = sorted(r["ratio_median"] for r in results)
+    print(f"# bfa/OpenBLAS over the shapes: median {median(ratios):.2f}, min {ratios[0]:.2f}, max {ratios[-1]:.2f}")
+    return results
+
+
 def main():
     ops = [o.strip().upper() for o in ARGS.ops.split(",") if o.strip()]
     shapes = SHAPES
@@ -291,6 +389,9 @@ def main():
         print(f"# {key}: {meta[key]}")
     rng = np.random.default_rng(12345)
     check_views_and_correct(rng)
+    if ARGS.paired:
+        write_json(meta, main_paired(ops, shapes, meta))
+        return
     print("# view check: NN/NT/TN operands are blasable views with matching trans flags (no copy);"
           " results match float64 reference")
     print(f"# wall-clock GFLOP/s median [min-max] over {ARGS.repeats} batches of >= {ARGS.min_time}s;"
@@ -325,6 +426,10 @@ def main():
               f" measurements; wall-clock numbers are contended (see 'cpu' column / rerun when idle)")
     meta["loadavg_end"] = loadavg()
     print(f"# loadavg_end: {meta['loadavg_end']}  (machine is shared: load > threads => numbers are contended)")
+    write_json(meta, results)
+
+
+def write_json(meta, results):
     if ARGS.json:
         with open(ARGS.json, "w") as f:
             json.dump({"meta": meta, "results": results}, f, indent=1)

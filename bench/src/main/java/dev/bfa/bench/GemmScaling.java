@@ -35,8 +35,8 @@ public final class GemmScaling {
             Operands warmUp = Operands.create(arena, 128, 1024, 1024, "NT", 42);
             long end = System.nanoTime() + JIT_WARM_UP_NANOS;
             while (System.nanoTime() < end) {
-                seconds(kernels, warmUp, one, 10);
-                seconds(kernels, warmUp, two, 10);
+                warmUp.seconds(kernels, one, 10);
+                warmUp.seconds(kernels, two, 10);
             }
             for (int n : SIZES) {
                 for (int k : SIZES) {
@@ -60,8 +60,8 @@ public final class GemmScaling {
             double[] twoTime = new double[PAIRS];
             double[] ratio = new double[PAIRS];
             for (int p = -WARM_UP_PAIRS; p < PAIRS; p++) {
-                double t1 = seconds(kernels, x, one, calls);
-                double t2 = seconds(kernels, x, two, calls);
+                double t1 = x.seconds(kernels, one, calls);
+                double t2 = x.seconds(kernels, two, calls);
                 if (p >= 0) {
                     oneTime[p] = t1;
                     twoTime[p] = t2;
@@ -73,13 +73,5 @@ public final class GemmScaling {
                     flops / Quantiles.of(oneTime, 0.5), flops / Quantiles.of(twoTime, 0.5), Quantiles.of(ratio, 0.5),
                     Quantiles.of(ratio, 0.25), Quantiles.of(ratio, 0.75));
         }
-    }
-
-    private static double seconds(Kernels kernels, Operands x, ComputePool pool, int calls) {
-        long start = System.nanoTime();
-        for (int i = 0; i < calls; i++) {
-            kernels.gemm(x.a(), x.b(), x.c(), false, pool);
-        }
-        return (System.nanoTime() - start) / 1e9;
     }
 }

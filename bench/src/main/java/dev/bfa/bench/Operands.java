@@ -1,5 +1,7 @@
 package dev.bfa.bench;
 
+import dev.bfa.kernels.ComputePool;
+import dev.bfa.kernels.Kernels;
 import dev.bfa.memory.FloatMatrix;
 import java.lang.foreign.Arena;
 import java.util.random.RandomGenerator;
@@ -18,6 +20,15 @@ record Operands(FloatMatrix a, FloatMatrix b, FloatMatrix c) {
         fill(a, random);
         fill(b, random);
         return new Operands(a, b, FloatMatrix.allocate(arena, m, n));
+    }
+
+    /** Seconds taken by {@code calls} GEMMs C = A·B on {@code pool}. */
+    double seconds(Kernels kernels, ComputePool pool, int calls) {
+        long start = System.nanoTime();
+        for (int i = 0; i < calls; i++) {
+            kernels.gemm(a, b, c, false, pool);
+        }
+        return (System.nanoTime() - start) / 1e9;
     }
 
     private static void fill(FloatMatrix x, RandomGenerator random) {

@@ -20,8 +20,8 @@ import java.util.List;
  *       -cp target/bench/benchmarks.jar dev.bfa.bench.StepScaling [MODE ...]
  */
 public final class StepScaling {
-    /** C2 compiles the step's softmax and GEMM entry points after about 25 s (see TrainStepBenchmark). */
-    private static final long WARM_UP_NANOS = 40_000_000_000L;
+    /** C2 compiles the whole step after about 200 steps, 50 s at one thread on a Zen 3 (see TrainStepBenchmark). */
+    private static final long WARM_UP_NANOS = 60_000_000_000L;
     private static final int ROUNDS = 40;
     private static final int STEPS_PER_TURN = 8;
 

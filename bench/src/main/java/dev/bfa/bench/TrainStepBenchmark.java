@@ -37,9 +37,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 // A step calls its softmax twice and each GEMM entry point a few dozen times, so C2 compiles them
-// only after about 25 s; until then parts of the step run in profiled C1 code (slower, and the
-// Vector API's Java fallback allocates). 30 s of warm-up lets every fork reach the steady state.
-@Warmup(iterations = 10, time = 3)
+// only after about 200 steps; until then parts of the step run in profiled C1 code (slower, and the
+// Vector API's Java fallback allocates). One thread takes about 50 s for that on an AVX2 Zen 3 (25 s
+// on a Zen 5); 60 s of warm-up lets every fork reach the steady state.
+@Warmup(iterations = 20, time = 3)
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 2, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
         "-Xmx2g"})
