@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Reproduces the GEMM table of docs/performance.md: bfa (1 and 2 threads) and netlib-java's Vector
-# API sgemm in one JMH run, OpenBLAS through numpy on the same shapes, merged into one table.
-# Takes about 25 minutes on 2 cores; run it on an otherwise idle machine.
+# Reproduces the GEMM tables of docs/performance.md: bfa (1 and 2 threads) and netlib-java's Vector
+# API sgemm in one JMH run, OpenBLAS through numpy on the same shapes, merged into one table; then
+# bfa against OpenBLAS in pairs of neighbouring turns (one thread), which the machine's drift does
+# not distort. Takes about 35 minutes on 2 cores; run it on an otherwise idle machine.
 #   bench/gemm-report.sh [OUT_DIR]      (default target/gemm-report)
 set -euo pipefail
 cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.."
@@ -21,3 +22,5 @@ OPENBLAS_NUM_THREADS=1 python3 bench/openblas_sgemm.py --threads 1 --repeats 9 -
 OPENBLAS_NUM_THREADS=2 python3 bench/openblas_sgemm.py --threads 2 --repeats 9 --min-time 0.3 --json "$out/openblas-2t.json"
 gcc -O2 -o "$out/fma_peak" bench/fma_peak.c && "$out/fma_peak" | tee "$out/peak.txt"
 python3 bench/gemm_report.py "$out/jmh.json" "$out/openblas-1t.json" "$out/openblas-2t.json" | tee "$out/table.md"
+OPENBLAS_NUM_THREADS=1 python3 bench/openblas_sgemm.py --paired --repeats 15 --min-time 0.3 \
+    --json "$out/paired-1t.json" | tee "$out/paired-1t.md"
