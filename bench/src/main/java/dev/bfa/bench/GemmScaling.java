@@ -10,10 +10,9 @@ import java.lang.foreign.Arena;
  * multiplied on a one-thread and a two-thread pool in turn (3e9 multiply-adds, about 50 ms on one
  * thread), and every pair of turns gives one ratio; the median and quartiles over 21 pairs are reported. Unlike two JMH
  * points, which run minutes apart, a pair lands in one stretch of this shared machine (see
- * StepScaling). Run after {@code ./bfa bench -l} has built the benchmark jar (about 4 minutes):
+ * StepScaling). Run with (about 4 minutes):
  *
- *   $JDK25/bin/java --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
- *       -cp target/bench/benchmarks.jar dev.bfa.bench.GemmScaling
+ *   ./bfa bench --main GemmScaling
  */
 public final class GemmScaling {
     private static final int PAIRS = 21;

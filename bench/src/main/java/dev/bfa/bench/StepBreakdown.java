@@ -16,11 +16,9 @@ import java.util.TreeMap;
  * and prints the time per step of each kernel (GEMMs by shape and orientation) and of the whole
  * step. Kernels that run inside a parallel loop (Adam chunks, banded row kernels) are timed per
  * call on each thread, so on several threads their figure is thread time, not wall time. The
- * timing wrapper costs about a microsecond per call. Reported in docs/performance.md; run after
- * {@code ./bfa bench -l} has built the benchmark jar:
+ * timing wrapper costs about a microsecond per call. Reported in docs/performance.md; run with:
  *
- *   $JDK25/bin/java --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
- *       -cp target/bench/benchmarks.jar dev.bfa.bench.StepBreakdown [MODE] [THREADS]
+ *   ./bfa bench --main StepBreakdown [MODE] [THREADS]
  */
 public final class StepBreakdown {
     private static final int WARM_UP_STEPS = 500;

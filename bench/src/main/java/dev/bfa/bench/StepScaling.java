@@ -14,10 +14,9 @@ import java.util.List;
  * the shapes of TrainStepBenchmark, each with a replay of its step's GEMMs (recorded as in
  * TrainStepBenchmark.gemmsOnly), and runs the four in turn, a few steps each, round after round;
  * every round gives one value of each ratio, and the medians and quartiles over the rounds are
- * reported. Run after {@code ./bfa bench -l} has built the benchmark jar (about 3 minutes per mode):
+ * reported. Run with (about 5 minutes per mode):
  *
- *   $JDK25/bin/java --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
- *       -cp target/bench/benchmarks.jar dev.bfa.bench.StepScaling [MODE ...]
+ *   ./bfa bench --main StepScaling [MODE ...]
  */
 public final class StepScaling {
     /** C2 compiles the whole step after about 200 steps, 50 s at one thread on a Zen 3 (see TrainStepBenchmark). */
