@@ -336,7 +336,9 @@ def measure_paired(bfa, m, n, k, op, pairs, min_time, rng):
     q1, med, q3 = quartiles(ratio)
     return {"m": m, "n": n, "k": k, "op": op, "batch": batch, "pairs": pairs,
             "openblas_gflops_median": flop / quartiles(blas_t)[1], "bfa_gflops_median": flop / quartiles(bfa_t)[1],
-            "ratio_median": med, "ratio_q1": q1, "ratio_q3": q3}
+            "ratio_median": med, "ratio_q1": q1, "ratio_q3": q3,
+            # every turn, in order, so that the machine's stretches of speed can be read off
+            "openblas_gflops_turns": [flop / t for t in blas_t], "bfa_gflops_turns": [flop / t for t in bfa_t]}
 
 
 def main_paired(ops, shapes, meta):
