@@ -122,5 +122,6 @@ run_case "--out not writable (/proc)" "$ROOT/bfa" train --quiet --steps 1 --data
 run_case "eval of a missing checkpoint" "$ROOT/bfa" eval "$work/nothing"
 echo 'not a checkpoint' > "$work/model.ckpt"
 run_case "eval of a file that is not a checkpoint" "$ROOT/bfa" eval "$work/model.ckpt" --data-dir "$D"
+run_case "bench --main with an unknown tool" "$ROOT/bfa" bench --main Nope
 fresh; f=$(plain "$D/mnist/train-labels-idx1-ubyte"); truncate -s 3 "$f"
 run_case "--verbose: the same one line, then the stack trace" "$ROOT/bfa" --verbose train --quiet --steps 1 --data-dir "$D" --out "$OUT"

@@ -29,8 +29,18 @@ public final class GemmTurns {
     private GemmTurns() {
     }
 
+    /** A bad argument or command ends the process with one line on standard error and exit code 2. */
     public static void main(String[] args) throws IOException {
-        int threads = args.length > 0 ? Integer.parseInt(args[0]) : 1;
+        try {
+            serve(args);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("GemmTurns: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    private static void serve(String[] args) throws IOException {
+        int threads = args.length > 0 ? number(args[0], "thread count") : 1;
         Kernels kernels = KernelProvider.kernels();
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -40,19 +50,27 @@ public final class GemmTurns {
             out.println("ready " + kernels.name() + ", " + threads + " thread(s)");
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 String[] words = line.trim().split("\\s+");
+                if (words[0].isEmpty()) {
+                    continue;
+                }
                 switch (words[0]) {
                     case "shape" -> {
+                        arguments(words, 4, "shape M N K OP");
                         if (arena != null) {
                             arena.close();
                         }
                         arena = Arena.ofShared();
-                        operands = Operands.create(arena, Integer.parseInt(words[1]), Integer.parseInt(words[2]),
-                                Integer.parseInt(words[3]), words[4], 42);
+                        operands = Operands.create(arena, number(words[1], "M"), number(words[2], "N"),
+                                number(words[3], "K"), words[4], 42);
                         out.println("ok");
                     }
-                    case "run" -> out.println(current(operands).seconds(kernels, pool, Integer.parseInt(words[1])));
+                    case "run" -> {
+                        arguments(words, 1, "run CALLS");
+                        out.println(current(operands).seconds(kernels, pool, number(words[1], "CALLS")));
+                    }
                     case "warm" -> {
-                        long end = System.nanoTime() + (long) (Double.parseDouble(words[1]) * 1e9);
+                        arguments(words, 1, "warm SECONDS");
+                        long end = System.nanoTime() + (long) (seconds(words[1]) * 1e9);
                         while (System.nanoTime() < end) {
                             current(operands).seconds(kernels, pool, 1);
                         }
@@ -66,6 +84,36 @@ public final class GemmTurns {
                 arena.close();
             }
         }
+    }
+
+    private static void arguments(String[] words, int count, String usage) {
+        if (words.length != count + 1) {
+            throw new IllegalArgumentException("'" + String.join(" ", words) + "' is not " + usage);
+        }
+    }
+
+    private static int number(String text, String what) {
+        try {
+            int value = Integer.parseInt(text);
+            if (value >= 1) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, with what it was meant to be
+        }
+        throw new IllegalArgumentException(what + " '" + text + "' is not a positive integer");
+    }
+
+    private static double seconds(String text) {
+        try {
+            double value = Double.parseDouble(text);
+            if (value >= 0 && value < 1e6) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("SECONDS '" + text + "' is not a number of seconds from 0 to 1e6");
     }
 
     private static Operands current(Operands operands) {
