@@ -22,6 +22,13 @@ def positive(text):
     return value
 
 
+def seconds(text):
+    value = float(text)
+    if not 0 <= value < 1e6:
+        raise argparse.ArgumentTypeError(f"{text} is not a number of seconds from 0 to 1e6")
+    return value
+
+
 def shape(text):
     parts = text.lower().split("x")
     if len(parts) != 3 or not all(p.isdigit() and int(p) > 0 for p in parts):
@@ -35,13 +42,15 @@ def main():
     parser.add_argument("--shape", type=shape, default=(128, 1024, 1024))
     parser.add_argument("--op", choices=["NN", "NT", "TN", "TT"], default="NN")
     parser.add_argument("--threads", type=positive, default=1)
-    parser.add_argument("--warm", type=float, default=4.0, help="seconds of GEMMs before the first turn")
+    parser.add_argument("--warm", type=seconds, default=4.0, help="seconds of GEMMs before the first turn")
     parser.add_argument("--turns", type=positive, default=5)
     parser.add_argument("--calls", type=positive, default=100, help="GEMMs per turn")
-    parser.add_argument("--jvm-opts", default="", help="extra JVM flags (BFA_JAVA_OPTS)")
+    parser.add_argument("--jvm-opts", help="extra JVM flags (BFA_JAVA_OPTS; default: as in the environment)")
     args = parser.parse_args()
     m, n, k = args.shape
-    env = dict(os.environ, BFA_JAVA_OPTS=args.jvm_opts)
+    env = dict(os.environ)
+    if args.jvm_opts is not None:
+        env["BFA_JAVA_OPTS"] = args.jvm_opts
     for jvm in range(args.jvms):
         proc = subprocess.Popen([os.path.join(ROOT, "bfa"), "bench", "--main", "GemmTurns", str(args.threads)],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1, env=env)
@@ -62,7 +71,8 @@ def main():
         turns = [flop / float(ask(f"run {args.calls}")) for _ in range(args.turns)]
         print(f"JVM {jvm}: " + " ".join(f"{g:.1f}" for g in turns), flush=True)
         proc.stdin.close()
-        proc.wait()
+        if proc.wait() != 0:
+            sys.exit(f"ERROR: bfa's GemmTurns exited {proc.returncode}")
 
 
 if __name__ == "__main__":

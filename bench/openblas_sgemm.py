@@ -337,7 +337,8 @@ def measure_paired(bfa, m, n, k, op, pairs, min_time, rng):
     return {"m": m, "n": n, "k": k, "op": op, "batch": batch, "pairs": pairs,
             "openblas_gflops_median": flop / quartiles(blas_t)[1], "bfa_gflops_median": flop / quartiles(bfa_t)[1],
             "ratio_median": med, "ratio_q1": q1, "ratio_q3": q3,
-            # every turn, in order, so that the machine's stretches of speed can be read off
+            # every pair's turns, in order, so that the machine's stretches of speed can be read off;
+            # OpenBLAS ran first in the even-numbered pairs (from 0), bfa in the odd ones
             "openblas_gflops_turns": [flop / t for t in blas_t], "bfa_gflops_turns": [flop / t for t in bfa_t]}
 
 

@@ -33,14 +33,27 @@ public final class GemmTurns {
     public static void main(String[] args) throws IOException {
         try {
             serve(args);
-        } catch (IllegalArgumentException | IllegalStateException e) {
+        } catch (BadCommand e) {
             System.err.println("GemmTurns: " + e.getMessage());
             System.exit(2);
         }
     }
 
+    /** What the driver asked for cannot be done; kernel failures are not this, and keep their trace. */
+    private static final class BadCommand extends RuntimeException {
+        BadCommand(String message) {
+            super(message);
+        }
+    }
+
+    /** Floats per operand at most: three such fit the launcher's 512 MB heap cap with room to spare. */
+    private static final long MAX_OPERAND_FLOATS = 1L << 25;
+
     private static void serve(String[] args) throws IOException {
         int threads = args.length > 0 ? number(args[0], "thread count") : 1;
+        if (threads > ComputePool.MAX_THREADS) {
+            throw new BadCommand("thread count " + threads + " is more than " + ComputePool.MAX_THREADS);
+        }
         Kernels kernels = KernelProvider.kernels();
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -56,12 +69,23 @@ public final class GemmTurns {
                 switch (words[0]) {
                     case "shape" -> {
                         arguments(words, 4, "shape M N K OP");
+                        int m = number(words[1], "M");
+                        int n = number(words[2], "N");
+                        int k = number(words[3], "K");
+                        String op = words[4];
+                        if (!op.matches("[NT][NT]")) {
+                            throw new BadCommand("OP '" + op + "' is not two letters from N and T");
+                        }
+                        long largest = Math.max((long) m * k, Math.max((long) k * n, (long) m * n));
+                        if (largest > MAX_OPERAND_FLOATS) {
+                            throw new BadCommand("shape " + m + " x " + n + " x " + k + " has an operand of " + largest
+                                    + " floats, more than " + MAX_OPERAND_FLOATS);
+                        }
                         if (arena != null) {
                             arena.close();
                         }
                         arena = Arena.ofShared();
-                        operands = Operands.create(arena, number(words[1], "M"), number(words[2], "N"),
-                                number(words[3], "K"), words[4], 42);
+                        operands = Operands.create(arena, m, n, k, op, 42);
                         out.println("ok");
                     }
                     case "run" -> {
@@ -76,7 +100,7 @@ public final class GemmTurns {
                         }
                         out.println("ok");
                     }
-                    default -> throw new IllegalArgumentException("unknown command: " + line);
+                    default -> throw new BadCommand("unknown command: " + line.trim());
                 }
             }
         } finally {
@@ -88,7 +112,7 @@ public final class GemmTurns {
 
     private static void arguments(String[] words, int count, String usage) {
         if (words.length != count + 1) {
-            throw new IllegalArgumentException("'" + String.join(" ", words) + "' is not " + usage);
+            throw new BadCommand("usage: " + usage + " (got '" + String.join(" ", words) + "')");
         }
     }
 
@@ -101,7 +125,7 @@ public final class GemmTurns {
         } catch (NumberFormatException e) {
             // reported below, with what it was meant to be
         }
-        throw new IllegalArgumentException(what + " '" + text + "' is not a positive integer");
+        throw new BadCommand(what + " '" + text + "' is not a positive integer");
     }
 
     private static double seconds(String text) {
@@ -113,12 +137,12 @@ public final class GemmTurns {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException("SECONDS '" + text + "' is not a number of seconds from 0 to 1e6");
+        throw new BadCommand("SECONDS '" + text + "' is not a number of seconds from 0 to 1e6");
     }
 
     private static Operands current(Operands operands) {
         if (operands == null) {
-            throw new IllegalStateException("no shape given before run or warm");
+            throw new BadCommand("no shape given before run or warm");
         }
         return operands;
     }
