@@ -303,7 +303,7 @@ class BfaTurns:
 
 def quartiles(xs):
     xs = sorted(xs)
-    at = lambda q: xs[round(q * (len(xs) - 1))]  # noqa: E731  nearest rank, as bench/Quantiles.java
+    at = lambda q: xs[int(q * (len(xs) - 1) + 0.5)]  # noqa: E731  nearest rank, halves up, as bench/Quantiles.java
     return at(0.25), at(0.5), at(0.75)
 
 
