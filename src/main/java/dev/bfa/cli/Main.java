@@ -1,5 +1,6 @@
 package dev.bfa.cli;
 
+import dev.bfa.text.UserText;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -81,12 +82,12 @@ public final class Main implements Callable<Integer> {
         if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
             String first = unmatched.getUnmatched().getFirst();
             List<String> suggestions = unmatched.getSuggestions();
-            String hint = suggestions.isEmpty() ? "" : "; did you mean '" + suggestions.getFirst() + "'?";
+            String hint = suggestions.isEmpty() ? "" : "; did you mean " + UserText.quote(suggestions.getFirst()) + "?";
             boolean hasSubcommands = !e.getCommandLine().getSubcommands().isEmpty();
             if (first.startsWith("-")) {
-                return "unknown option '" + first + "'" + hint;
+                return "unknown option " + UserText.quote(first) + hint;
             }
-            return (hasSubcommands ? "unknown command '" : "unexpected argument '") + first + "'" + hint;
+            return (hasSubcommands ? "unknown command " : "unexpected argument ") + UserText.quote(first) + hint;
         }
         String message = e.getMessage();
         return message == null || message.isBlank() ? e.getClass().getSimpleName() : lowerFirst(message);

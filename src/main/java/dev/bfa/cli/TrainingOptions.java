@@ -93,7 +93,7 @@ final class TrainingOptions {
             float rate = learningRate != null ? learningRate : kind == OptimizerConfig.Kind.ADAM ? 1e-4f : 0.01f;
             OptimizerConfig optimizerConfig = new OptimizerConfig(kind, rate, momentum, 0.9f, 0.999f, 1e-8f);
             long every = evalEvery != null ? evalEvery : Math.max(1, totalSteps / 20);
-            return new RunConfig(mode, datasetName(forward), datasetName(reverse), width, depth, parseActivation(),
+            return new RunConfig(mode, datasetName(forward), datasetName(reverse), width, depth, Activation.parse(activation),
                     optimizerConfig, batch, totalSteps, every, seed, threadCount());
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), CliException.USAGE);
@@ -153,14 +153,5 @@ final class TrainingOptions {
 
     private static String datasetName(String name) {
         return DatasetId.parse(name).cliName();
-    }
-
-    private Activation parseActivation() {
-        for (Activation a : Activation.values()) {
-            if (a.cliName().equalsIgnoreCase(activation.trim())) {
-                return a;
-            }
-        }
-        throw new IllegalArgumentException("unknown activation '" + activation + "': expected relu or tanh");
     }
 }

@@ -1,5 +1,6 @@
 package dev.bfa.data;
 
+import dev.bfa.text.UserText;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -99,7 +100,7 @@ public enum DatasetId {
                 }
             }
         }
-        throw new IllegalArgumentException("unknown dataset '" + name + "'; valid names: " + validNames());
+        throw new IllegalArgumentException("unknown dataset " + UserText.quote(name) + "; valid names: " + validNames());
     }
 
     /** The CLI names, comma-separated: {@code mnist, fashion-mnist, cifar10}. */

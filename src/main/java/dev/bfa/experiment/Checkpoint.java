@@ -3,6 +3,7 @@ package dev.bfa.experiment;
 import dev.bfa.data.BatchSampler;
 import dev.bfa.model.BidirectionalModel;
 import dev.bfa.model.BidirectionalModel.ModelSpec;
+import dev.bfa.text.UserText;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -366,8 +367,8 @@ public final class Checkpoint {
             Verified v = verify(channel, file);
             String expected = identity(model.spec());
             if (!v.header().identity().equals(expected)) {
-                throw new CheckpointException(file + ": checkpoint is of another model (" + v.header().identity()
-                        + "), expected " + expected);
+                throw new CheckpointException(file + ": checkpoint is of another model ("
+                        + UserText.escape(v.header().identity()) + "), expected " + expected);
             }
             MemorySegment parameters = model.parameterMemory();
             MemorySegment state = model.stateMemory();

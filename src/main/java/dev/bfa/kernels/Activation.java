@@ -1,5 +1,10 @@
 package dev.bfa.kernels;
 
+import dev.bfa.text.UserText;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
 /**
  * Hidden-layer non-linearities. Each defines its value and its derivative, the derivative taken
  * from the activation's <em>output</em> h = σ(x) so that the backward pass needs only H.
@@ -37,6 +42,21 @@ public enum Activation {
 
     /** The name users type: "relu" or "tanh". */
     public String cliName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The activation a user named, ignoring case and surrounding blanks.
+     *
+     * @throws IllegalArgumentException naming the valid names
+     */
+    public static Activation parse(String name) {
+        for (Activation a : values()) {
+            if (a.cliName().equals(name.strip().toLowerCase(Locale.ROOT))) {
+                return a;
+            }
+        }
+        throw new IllegalArgumentException("unknown activation " + UserText.quote(name) + ": expected one of "
+                + Arrays.stream(values()).map(Activation::cliName).collect(Collectors.joining(", ")));
     }
 }

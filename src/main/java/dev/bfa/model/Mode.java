@@ -1,5 +1,6 @@
 package dev.bfa.model;
 
+import dev.bfa.text.UserText;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -45,7 +46,7 @@ public enum Mode {
                 return mode;
             }
         }
-        throw new IllegalArgumentException("unknown mode '" + name + "': expected one of "
+        throw new IllegalArgumentException("unknown mode " + UserText.quote(name) + ": expected one of "
                 + Arrays.stream(values()).map(Mode::cliName).collect(Collectors.joining(", ")));
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bfa.text.UserText;
 import java.math.BigDecimal;
 
 /**
@@ -198,7 +199,7 @@ final class JsonFields {
 
     static String describe(JsonNode value) {
         if (value.isTextual()) {
-            return "\"" + value.asText() + "\"";
+            return "\"" + UserText.escape(value.asText()) + "\"";
         }
         if (value.isObject()) {
             return "an object";

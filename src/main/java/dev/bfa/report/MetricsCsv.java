@@ -1,6 +1,7 @@
 package dev.bfa.report;
 
 import dev.bfa.model.Mode;
+import dev.bfa.text.UserText;
 import dev.bfa.training.EvaluationPoint;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -161,7 +162,7 @@ public final class MetricsCsv {
 
         private ReportException bad(String expected, String found) {
             return new ReportException(where + ", column " + columns.get(next - 1) + ": expected " + expected
-                    + ", found '" + found + "'");
+                    + ", found " + UserText.quote(found));
         }
 
         long integer() {

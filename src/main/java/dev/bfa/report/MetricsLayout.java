@@ -1,5 +1,6 @@
 package dev.bfa.report;
 
+import dev.bfa.text.UserText;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -94,7 +95,7 @@ public record MetricsLayout(int depth) {
             String wanted = i < expected.size() ? expected.get(i) : null;
             if (found == null || !found.equals(wanted)) {
                 throw new IllegalArgumentException("header column " + (i + 1) + " is "
-                        + (found == null ? "missing" : "'" + found + "'") + ", expected "
+                        + (found == null ? "missing" : UserText.quote(found)) + ", expected "
                         + (wanted == null ? "no more columns" : "'" + wanted + "'")
                         + " (a header with " + cosines + " cosine columns, depth " + layout.depth + ")");
             }

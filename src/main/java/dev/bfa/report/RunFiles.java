@@ -10,10 +10,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * The files of a run directory, each written atomically (temporary file, then rename):
@@ -91,7 +89,7 @@ public final class RunFiles {
         String reverseDataset = root.string("reverse_dataset");
         int width = root.int32("width");
         int depth = root.int32("depth");
-        Activation activation = parseEnum(root, "activation", RunFiles::activation);
+        Activation activation = parseEnum(root, "activation", Activation::parse);
         JsonFields o = root.object("optimizer");
         OptimizerConfig.Kind kind = parseEnum(o, "kind", OptimizerConfig.Kind::parse);
         OptimizerConfig optimizer;
@@ -118,15 +116,6 @@ public final class RunFiles {
         }
     }
 
-    private static Activation activation(String name) {
-        for (Activation a : Activation.values()) {
-            if (a.cliName().equals(name.trim().toLowerCase(java.util.Locale.ROOT))) {
-                return a;
-            }
-        }
-        throw new IllegalArgumentException("unknown activation '" + name + "': expected one of "
-                + Arrays.stream(Activation.values()).map(Activation::cliName).collect(Collectors.joining(", ")));
-    }
 
     private static <T> T parseEnum(JsonFields json, String field, java.util.function.Function<String, T> parse) {
         String name = json.string(field);

@@ -1,5 +1,6 @@
 package dev.bfa.training;
 
+import dev.bfa.text.UserText;
 import java.util.Locale;
 
 /**
@@ -22,7 +23,7 @@ public record OptimizerConfig(Kind kind, float learningRate, float momentum, flo
             return switch (name.trim().toLowerCase(Locale.ROOT)) {
                 case "sgd" -> SGD;
                 case "adam" -> ADAM;
-                default -> throw new IllegalArgumentException("unknown optimiser '" + name + "': expected sgd or adam");
+                default -> throw new IllegalArgumentException("unknown optimiser " + UserText.quote(name) + ": expected sgd or adam");
             };
         }
     }

@@ -1,6 +1,6 @@
 package dev.bfa.experiment;
 
-import static dev.bfa.fuzz.FuzzChecks.assertNaming;
+import static dev.bfa.fuzz.FuzzChecks.assertOneLineNaming;
 import static dev.bfa.fuzz.FuzzChecks.parseWithinHeapBudget;
 import static dev.bfa.fuzz.FuzzChecks.write;
 
@@ -53,7 +53,7 @@ class CheckpointFuzzTest {
             try {
                 Checkpoint.readHeader(file);
             } catch (CheckpointException e) {
-                assertNaming(e.getMessage(), file);
+                assertOneLineNaming(e.getMessage(), file);
             } catch (IOException e) {
                 throw new AssertionError("not a CheckpointException: " + e, e);
             }
@@ -72,7 +72,7 @@ class CheckpointFuzzTest {
             try {
                 Checkpoint.load(file, model);
             } catch (CheckpointException e) {
-                assertNaming(e.getMessage(), file);
+                assertOneLineNaming(e.getMessage(), file);
             } catch (IOException e) {
                 throw new AssertionError("not a CheckpointException: " + e, e);
             }

@@ -103,6 +103,22 @@ class RunConfigJsonTest {
     }
 
     @Test
+    void showsLineBreaksAndControlsInTheFilesValuesEscapedSoTheMessageStaysOneLine() {
+        // A value with a JSON-escaped line break once split the message (a Jazzer finding).
+        assertThatThrownBy(() -> RunFiles.parseConfig(valid().replace("\"coupled-both\"", "\"fa\\\\\\nsal\""),
+                "c.json"))
+                .hasMessageStartingWith("c.json: field \"mode\": unknown mode 'fa\\\\\\nsal': expected one of");
+        assertThatThrownBy(() -> RunFiles.parseConfig(valid().replace("\"relu\"", "\"re\\u2028lu\\u001b[31m\""),
+                "c.json"))
+                .hasMessageStartingWith("c.json: field \"activation\": unknown activation 're\\u2028lu\\u001B[31m'");
+        assertThatThrownBy(() -> RunFiles.parseConfig(valid().replace("\"batch\" : 128", "\"batch\" : \"1\\r\\n2\""),
+                "c.json"))
+                .hasMessage("c.json: field \"batch\": expected an integer, found \"1\\r\\n2\"");
+        assertThatThrownBy(() -> RunFiles.parseConfig(valid().replace("\"sgd\"", "\"\\tadam\\n\\nx\""), "c.json"))
+                .hasMessage("c.json: field \"optimizer.kind\": unknown optimiser '\\tadam\\n\\nx': expected sgd or adam");
+    }
+
+    @Test
     void rejectsNewerFormatsBrokenJsonAndMissingFiles() {
         assertThatThrownBy(() -> RunFiles.parseConfig(valid().replace("\"format\" : 1", "\"format\" : 2"), "c.json"))
                 .hasMessageContaining("c.json: field \"format\": version 2 is not supported")

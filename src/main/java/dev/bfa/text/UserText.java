@@ -1,0 +1,68 @@
+package dev.bfa.text;
+
+/**
+ * Shows text that came from a user or a file inside a one-line error message. The text is not
+ * trusted: a config value can hold line breaks, terminal escapes or bidirectional overrides, and
+ * a message that printed them raw would break into several lines or show something other than
+ * what the file holds. So every character that is not plainly printable is written as a Java-style
+ * escape (and the backslash doubled, so that an escape shown is never the user's own text), and
+ * long values are cut, keeping the message readable.
+ */
+public final class UserText {
+    /** Code points of a value shown before it is cut. */
+    static final int MAX_SHOWN = 200;
+
+    private UserText() {
+    }
+
+    /** {@code text} between single quotes, escaped and cut as above; {@code (none)} for null. */
+    public static String quote(String text) {
+        return text == null ? "(none)" : "'" + escape(text) + "'";
+    }
+
+    /**
+     * {@code text} with control, format, separator and unpaired surrogate characters written as
+     * {@code \n}, {@code \r}, {@code \t} or {@code \}{@code uXXXX} (one per UTF-16 unit), the
+     * backslash doubled, and cut after {@link #MAX_SHOWN} code points with "...".
+     */
+    public static String escape(String text) {
+        StringBuilder shown = new StringBuilder(Math.min(text.length(), MAX_SHOWN) + 8);
+        int count = 0;
+        for (int i = 0; i < text.length(); ) {
+            if (count == MAX_SHOWN) {
+                return shown.append("...").toString();
+            }
+            int codePoint = text.codePointAt(i);
+            appendShown(shown, codePoint);
+            i += Character.charCount(codePoint);
+            count++;
+        }
+        return shown.toString();
+    }
+
+    private static void appendShown(StringBuilder shown, int codePoint) {
+        switch (codePoint) {
+            case '\n' -> shown.append("\\n");
+            case '\r' -> shown.append("\\r");
+            case '\t' -> shown.append("\\t");
+            case '\\' -> shown.append("\\\\");
+            default -> {
+                if (printable(codePoint)) {
+                    shown.appendCodePoint(codePoint);
+                } else {
+                    for (char unit : Character.toChars(codePoint)) {
+                        shown.append(String.format("\\u%04X", (int) unit));
+                    }
+                }
+            }
+        }
+    }
+
+    private static boolean printable(int codePoint) {
+        return switch (Character.getType(codePoint)) {
+            case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
+                    Character.SURROGATE, Character.PRIVATE_USE, Character.UNASSIGNED -> false;
+            default -> true;
+        };
+    }
+}
