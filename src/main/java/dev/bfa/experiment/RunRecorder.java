@@ -5,7 +5,6 @@ import dev.bfa.report.MetricsWriter;
 import dev.bfa.report.Progress;
 import dev.bfa.report.RunFiles;
 import dev.bfa.training.EvaluationPoint;
-import dev.bfa.training.Trainer.StepLoss;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -35,8 +34,8 @@ final class RunRecorder implements TrainingRun.Listener, AutoCloseable {
     }
 
     @Override
-    public void stepped(long step, StepLoss loss) {
-        progress.update(step, loss.forward(), loss.reverse());
+    public void stepped(long step, double forwardLoss, double reverseLoss) {
+        progress.update(step, forwardLoss, reverseLoss);
     }
 
     @Override

@@ -15,7 +15,6 @@ import dev.bfa.training.NetworkPass;
 import dev.bfa.training.RunConfig;
 import dev.bfa.training.Trainer;
 import dev.bfa.training.Trainer.Accuracy;
-import dev.bfa.training.Trainer.StepLoss;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,7 +38,7 @@ import java.util.function.BooleanSupplier;
 public final class TrainingRun {
     /** Receives the run's progress; every method has a do-nothing default. */
     public interface Listener {
-        default void stepped(long step, StepLoss loss) {
+        default void stepped(long step, double forwardLoss, double reverseLoss) {
         }
 
         default void evaluated(EvaluationPoint point) {
@@ -253,16 +252,16 @@ public final class TrainingRun {
             }
             for (long step = completedSteps + 1; step <= config.steps(); step++) {
                 long start = System.nanoTime();
-                StepLoss loss = trainer.step();
+                trainer.step();
                 double seconds = (System.nanoTime() - start) / 1e9;
                 trainingSeconds += seconds;
                 intervalSeconds += seconds;
                 intervalSteps++;
-                lossF = lossSteps == 0 ? loss.forward() : lossF + loss.forward();
-                lossR = lossSteps == 0 ? loss.reverse() : lossR + loss.reverse();
+                lossF = lossSteps == 0 ? trainer.forwardLoss() : lossF + trainer.forwardLoss();
+                lossR = lossSteps == 0 ? trainer.reverseLoss() : lossR + trainer.reverseLoss();
                 lossSteps++;
                 completedSteps = step;
-                listener.stepped(step, loss);
+                listener.stepped(step, trainer.forwardLoss(), trainer.reverseLoss());
                 boolean evaluation = step % config.evaluationEvery() == 0 || step == config.steps();
                 if (evaluation) {
                     Divergence.checkMemory(step, model);

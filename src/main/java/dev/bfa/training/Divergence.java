@@ -50,12 +50,12 @@ public final class Divergence {
     }
 
     /** Throws when either loss of {@code step} is not finite, naming the first non-finite matrix if any. */
-    public static void checkLoss(long step, Trainer.StepLoss loss, BidirectionalModel model) {
-        if (Double.isFinite(loss.forward()) && Double.isFinite(loss.reverse())) {
+    public static void checkLoss(long step, double forwardLoss, double reverseLoss, BidirectionalModel model) {
+        if (Double.isFinite(forwardLoss) && Double.isFinite(reverseLoss)) {
             return;
         }
-        String network = Double.isFinite(loss.forward()) ? "R" : "F";
-        double value = network.equals("F") ? loss.forward() : loss.reverse();
+        String network = Double.isFinite(forwardLoss) ? "R" : "F";
+        double value = network.equals("F") ? forwardLoss : reverseLoss;
         // Only the weights can have caused it: this step's gradients come after the loss.
         String where = firstNonFinite(model, 1);
         throw new DivergedException(step, "step " + step + ": the loss of " + network + " is " + value + "; "

@@ -13,7 +13,7 @@ import java.util.List;
  * update is element-wise, so it is planned once as a list of chunks (bands of storage rows of
  * about {@link #CHUNK_ELEMENTS} elements, views made in advance) that the pool's threads take in
  * turn: one parallel loop per step for all parameters of both networks, the same operations on
- * the same elements whatever the split, and no allocation but the step's Adam scalars.
+ * the same elements whatever the split, and no allocation.
  */
 public final class Optimizer {
     /**
@@ -31,13 +31,16 @@ public final class Optimizer {
     private final ComputePool pool;
     private final Chunk[] chunks;
     private final ComputePool.Task updateChunk = this::updateChunk;
-    /** This step's Adam scalars, set before the parallel loop; null for momentum SGD. */
-    private AdamStep adam;
+    /** Adam's scalars, moved to each step's number before the parallel loop; null for momentum SGD. */
+    private final AdamStep adam;
 
     public Optimizer(OptimizerConfig config, List<Parameter> parameters, Kernels kernels, ComputePool pool) {
         this.config = config;
         this.kernels = kernels;
         this.pool = pool;
+        this.adam = config.kind() == OptimizerConfig.Kind.ADAM
+                ? new AdamStep(config.learningRate(), config.beta1(), config.beta2(), config.epsilon())
+                : null;
         List<Chunk> planned = new ArrayList<>();
         for (Parameter p : parameters) {
             plan(p, planned);
@@ -68,9 +71,9 @@ public final class Optimizer {
 
     /** Update number {@code step} (1-based; Adam's bias correction depends on it) of every parameter. */
     public void update(long step) {
-        adam = config.kind() == OptimizerConfig.Kind.ADAM
-                ? AdamStep.of(config.learningRate(), config.beta1(), config.beta2(), config.epsilon(), step)
-                : null;
+        if (adam != null) {
+            adam.moveTo(step);
+        }
         pool.run(chunks.length, updateChunk);
     }
 

@@ -13,10 +13,6 @@ import java.util.List;
  * updates. Gradients are complete before any parameter changes, so the two updates commute.
  */
 public final class Trainer implements AutoCloseable {
-    /** Mean losses of one step. */
-    public record StepLoss(double forward, double reverse) {
-    }
-
     /** Test accuracy of both networks. */
     public record Accuracy(double forward, double reverse) {
     }
@@ -31,6 +27,9 @@ public final class Trainer implements AutoCloseable {
     private final int[] forwardLabels;
     private final int[] reverseLabels;
     private long steps;
+    /** Mean losses of the last step: fields rather than a returned record, so a step allocates nothing. */
+    private double forwardLoss = Double.NaN;
+    private double reverseLoss = Double.NaN;
 
     public Trainer(BidirectionalModel model, OptimizerConfig optimizer, int batch, BatchSource forwardData,
                    BatchSource reverseData, Kernels kernels, ComputePool pool) {
@@ -68,24 +67,33 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
-     * One step: both batches, both passes, then the update of every trained parameter.
+     * One step: both batches, both passes, then the update of every trained parameter. Its losses
+     * are read afterwards with {@link #forwardLoss()} and {@link #reverseLoss()}.
      *
      * @throws Divergence.DivergedException when a loss is not finite; the update is then not applied
      */
-    public StepLoss step() {
+    public void step() {
         forwardData.nextBatch(forwardPass.input(batch), forwardLabels);
         reverseData.nextBatch(reversePass.input(batch), reverseLabels);
         forwardPass.forward(batch);
-        double forwardLoss = forwardPass.backward(batch, forwardLabels, true, false);
+        forwardLoss = forwardPass.backward(batch, forwardLabels, true, false);
         reversePass.forward(batch);
-        double reverseLoss = reversePass.backward(batch, reverseLabels, true, false);
-        StepLoss loss = new StepLoss(forwardLoss, reverseLoss);
+        reverseLoss = reversePass.backward(batch, reverseLabels, true, false);
         // Before the update: a diverged step is reported with the weights that caused it, not with
         // the NaNs its update would spread to every matrix.
-        Divergence.checkLoss(steps + 1, loss, model);
+        Divergence.checkLoss(steps + 1, forwardLoss, reverseLoss, model);
         steps++;
         optimizer.update(steps);
-        return loss;
+    }
+
+    /** F's mean loss over the last step's batch (NaN before the first step). */
+    public double forwardLoss() {
+        return forwardLoss;
+    }
+
+    /** R's mean loss over the last step's batch (NaN before the first step). */
+    public double reverseLoss() {
+        return reverseLoss;
     }
 
     /** Fraction of {@code forwardTest} and {@code reverseTest} each network classifies correctly. */

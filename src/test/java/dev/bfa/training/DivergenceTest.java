@@ -95,7 +95,7 @@ class DivergenceTest {
     @ValueSource(floats = {Float.NaN, Float.POSITIVE_INFINITY})
     void aNonFiniteLossWithFiniteWeightsIsAnOverflow(float loss) {
         try (BidirectionalModel model = BidirectionalModel.create(ModelFixtures.spec(Mode.FA, Activation.RELU, 5))) {
-            assertThatThrownBy(() -> Divergence.checkLoss(12, new Trainer.StepLoss(0.5, loss), model))
+            assertThatThrownBy(() -> Divergence.checkLoss(12, 0.5, loss, model))
                     .hasMessage("step 12: the loss of R is " + (double) loss
                             + "; every weight is finite, so the forward pass overflowed (is the learning rate too high?)");
         }
