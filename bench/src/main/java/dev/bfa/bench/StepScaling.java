@@ -20,7 +20,7 @@ import java.util.List;
  */
 public final class StepScaling {
     /** C2 compiles the whole step after about 200 steps, 50 s at one thread on a Zen 3 (see TrainStepBenchmark). */
-    private static final long WARM_UP_NANOS = 60_000_000_000L;
+    static final long WARM_UP_NANOS = 60_000_000_000L;
     private static final int ROUNDS = 40;
     private static final int STEPS_PER_TURN = 8;
 
