@@ -216,6 +216,9 @@ class GemmBitIdentityTest {
                 // One operand packed once for all threads when the grid splits only the other dimension of C:
                 // A (plain or transposed) with a ragged last row panel and k over two kc blocks ...
                 Arguments.of(129, 1000, 300, EnumSet.of(Orientation.NN, Orientation.NT, Orientation.TN), true, false),
+                // A shared A beyond L2 (33 row panels x 1100 > 2^17 floats) with a plain B and n small
+                // enough that bands of rows replace it, on 2, 3 and 8 threads.
+                Arguments.of(129, 1000, 1100, EnumSet.of(Orientation.NN, Orientation.TN), true, false),
                 // ... and a transposed B with a ragged last column panel.
                 Arguments.of(1000, 17, 300, EnumSet.of(Orientation.NT, Orientation.TT), true, true),
                 // n beyond one nc = 3072 block of B (two and three column blocks, ragged).

@@ -106,6 +106,15 @@ final class PanamaGemm {
     /** A shared operand larger than this many floats is packed per block instead (it would leave L2). */
     static final int MAX_SHARED_FLOATS = 1 << 19;
     /**
+     * A shared A of more floats than this (512 KB, the L2 of a Zen 3 core and half a Zen 5's)
+     * cannot stay in L2 while the blocks of C re-read it: see {@link Job#rowBandsBeatSharedA}.
+     * Measured on the Zen 3 (two threads, the two layouts taking turns in one JVM, 15 pairs, time
+     * ratios): bands were 1.45 x as fast at 128 x 784 x 3072 NN, 1.38 x TN, 1.25 x at 128 x 1024 x
+     * 3072 NN; at n = 3072 the shared A stayed ahead (0.95 NN, 0.88 TN as bands), and so did
+     * 128 x 1024 x 1024 NN (0.93 as bands), whose A of 512 KB just fits.
+     */
+    static final int SHARED_A_BEYOND_L2_FLOATS = 1 << 17;
+    /**
      * Below this many multiply-adds a shared packing's second parallel loop (a hand-off of a few
      * microseconds) is not won back: 128 x 10 x 1024 NT (1.3 million) was no faster shared.
      */
@@ -158,7 +167,10 @@ final class PanamaGemm {
             if (grid.tasks() > 1 && (rowParts == 1 || columnParts == 1) && multiplyAdds >= MIN_SHARED_WORK) {
                 SharedOperand candidate = rowParts == 1 ? SharedOperand.A : SharedOperand.B;
                 long floats = (long) at.rows() * panelsOf(candidate) * panelWidth(candidate);
-                if (floats <= MAX_SHARED_FLOATS && (candidate == SharedOperand.A || viewOf(candidate).isTransposed())) {
+                if (candidate == SharedOperand.A && rowBandsBeatSharedA(floats, threads)) {
+                    rowParts = Math.min(threads, rowPanels);
+                    columnParts = 1;
+                } else if (floats <= MAX_SHARED_FLOATS && (candidate == SharedOperand.A || viewOf(candidate).isTransposed())) {
                     sharedOperand = candidate;
                     if (sharedPanels.length < floats) {
                         sharedPanels = new float[(int) floats];
@@ -172,6 +184,21 @@ final class PanamaGemm {
                     packing = true;
                 }
             }
+        }
+
+        /**
+         * Whether bands of C's rows, each thread packing its own rows of A and all of a plain B,
+         * cost less than a shared A. A shared A larger than L2 is read again from beyond it by
+         * every block of columns ({@link #BLOCKS_PER_THREAD} per thread, each m x k); bands instead
+         * repeat B's packing in every thread, (threads - 1) / threads of n x k more per thread. A
+         * plain B packs with whole-vector copies, so bands win when n (threads - 1) is less than
+         * BLOCKS_PER_THREAD m threads; a transposed B packs far slower, and stays as it is.
+         */
+        private boolean rowBandsBeatSharedA(long sharedFloats, int threads) {
+            long m = c.rows();
+            long n = c.cols();
+            return sharedFloats > SHARED_A_BEYOND_L2_FLOATS && !b.isTransposed() && rowPanels >= threads
+                    && n * (threads - 1) < BLOCKS_PER_THREAD * m * threads;
         }
 
         /** The operand as {@link #pack} reads it: logically k x width. */
