@@ -52,7 +52,7 @@ public enum Activation {
      */
     public static Activation parse(String name) {
         for (Activation a : values()) {
-            if (a.cliName().equals(name.strip().toLowerCase(Locale.ROOT))) {
+            if (a.cliName().equals(name.trim().toLowerCase(Locale.ROOT))) {
                 return a;
             }
         }

@@ -50,10 +50,12 @@ public final class AdamStep {
     }
 
     /**
-     * {@code base^exponent} for {@code exponent >= 1}, correctly rounded to double wherever the
-     * result is above 2^-960: binary powering on double-double values, each product taken exactly
-     * with {@code Math.fma}, keeps the relative error near 2^-100, far inside half an ulp. (Below,
-     * the low parts lose bits to underflow; a bias correction is 1 there either way.)
+     * {@code base^exponent} for {@code exponent >= 1} by binary powering on double-double values,
+     * each product taken exactly with {@code Math.fma}. Each squaring doubles the error before it,
+     * so the relative error before the last rounding is about exponent x 2^-120 (2^-101 at a
+     * million, at most 2^-57 for any long): the result is the correctly rounded power unless the
+     * exact one lies that close to a midpoint between doubles, and above 2^-960 (below, the low
+     * parts lose bits to underflow; a bias correction is 1 there either way).
      * It replaces {@code StrictMath.pow}, whose JDK code allocates three arrays per call; like it,
      * it uses only IEEE operations, so every machine gets the same bits.
      */

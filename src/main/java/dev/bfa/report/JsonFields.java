@@ -40,11 +40,12 @@ final class JsonFields {
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? ""
                     : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
-            throw new ReportException(source + ": not valid JSON" + where + ": " + e.getOriginalMessage());
+            // Jackson quotes the offending token, control and separator characters included.
+            throw new ReportException(source + ": not valid JSON" + where + ": " + UserText.escape(e.getOriginalMessage()));
         } catch (NumberFormatException e) {
             // found by RunConfigFuzzTest: Jackson reports a number BigDecimal cannot hold (1.0E-8444444444444)
             // this way rather than as a JsonProcessingException
-            throw new ReportException(source + ": not a usable number: " + e.getMessage());
+            throw new ReportException(source + ": not a usable number: " + UserText.escape(String.valueOf(e.getMessage())));
         }
         if (root == null || root.isMissingNode()) {
             throw new ReportException(source + ": empty file, expected a JSON object");

@@ -114,6 +114,11 @@ class RunConfigJsonTest {
         assertThatThrownBy(() -> RunFiles.parseConfig(valid().replace("\"batch\" : 128", "\"batch\" : \"1\\r\\n2\""),
                 "c.json"))
                 .hasMessage("c.json: field \"batch\": expected an integer, found \"1\\r\\n2\"");
+        // Jackson's own message quotes an unquoted token raw (a review finding): here a NEL inside it.
+        assertThatThrownBy(() -> RunFiles.parseConfig("{\"format\":1,\"mode\":abc\u0085def}", "c.json"))
+                .hasMessageStartingWith("c.json: not valid JSON (line 1")
+                .hasMessageContaining("abc\\u0085def")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContainPattern("\\R"));
         assertThatThrownBy(() -> RunFiles.parseConfig(valid().replace("\"sgd\"", "\"\\tadam\\n\\nx\""), "c.json"))
                 .hasMessage("c.json: field \"optimizer.kind\": unknown optimiser '\\tadam\\n\\nx': expected sgd or adam");
     }

@@ -94,14 +94,29 @@ final class PanamaGemm {
      * Which operand one call packs once for all its threads. When the grid splits only one
      * dimension of C, every block needs all of the other operand; packing it once (its panels
      * split among the threads) removes the copy each thread would pack, and lets C be cut into
-     * more blocks than threads, which the pool hands out as threads come free. A is always shared
-     * (plain or transposed: 128 x 784 x 3072 TN ran 11 % faster on two threads with its plain A
-     * shared, when A's rows were still copied with masks); B only when its packing is a transposition,
+     * more blocks than threads, which the pool hands out as threads come free. A is shared (plain
+     * or transposed: 128 x 784 x 3072 TN ran 11 % faster on two threads with its plain A shared,
+     * when A's rows were still copied with masks) unless it outgrows L2 beside a plain, narrow B,
+     * where bands of rows replace it ({@link #rowBandsBeatSharedA}); B only when its packing is a transposition,
      * since a plain B packs with full vector copies, cheaply enough that sharing it did not pay
      * (the 1024 x 1024 x 128 TN weight gradient with its B shared measured from 12 % slower to
      * 5 % faster on two threads, run to run).
      */
     enum SharedOperand { NONE, A, B }
+
+    /**
+     * Whether bands of C's rows, each thread packing its own rows of A and all of a plain B, cost
+     * less than sharing A's {@code sharedFloats} packed floats. A shared A larger than L2 is read
+     * again from beyond it by every block of columns ({@link #BLOCKS_PER_THREAD} per thread, each
+     * m x k); bands instead repeat B's packing in every thread, (threads - 1) / threads of n x k
+     * more per thread. A plain B packs with whole-vector copies, so bands win when n (threads - 1)
+     * is less than BLOCKS_PER_THREAD m threads; a transposed B packs far slower, and stays as it is.
+     */
+    static boolean rowBandsBeatSharedA(long sharedFloats, int m, int n, boolean bTransposed, int rowPanels,
+                                       int threads) {
+        return sharedFloats > SHARED_A_BEYOND_L2_FLOATS && sharedFloats <= MAX_SHARED_FLOATS && !bTransposed
+                && rowPanels >= threads && (long) n * (threads - 1) < (long) BLOCKS_PER_THREAD * m * threads;
+    }
 
     /** A shared operand larger than this many floats is packed per block instead (it would leave L2). */
     static final int MAX_SHARED_FLOATS = 1 << 19;
@@ -111,7 +126,8 @@ final class PanamaGemm {
      * Measured on the Zen 3 (two threads, the two layouts taking turns in one JVM, 15 pairs, time
      * ratios): bands were 1.45 x as fast at 128 x 784 x 3072 NN, 1.38 x TN, 1.25 x at 128 x 1024 x
      * 3072 NN; at n = 3072 the shared A stayed ahead (0.95 NN, 0.88 TN as bands), and so did
-     * 128 x 1024 x 1024 NN (0.93 as bands), whose A of 512 KB just fits.
+     * 128 x 1024 x 1024 NN (0.93 as bands), whose A of 512 KB just fits. Bands also held at
+     * 512 x 1024 x 1024 NN (the shared A 0.93 x as fast) and 256 x 1024 x 2048 NN (0.98 x).
      */
     static final int SHARED_A_BEYOND_L2_FLOATS = 1 << 17;
     /**
@@ -167,7 +183,8 @@ final class PanamaGemm {
             if (grid.tasks() > 1 && (rowParts == 1 || columnParts == 1) && multiplyAdds >= MIN_SHARED_WORK) {
                 SharedOperand candidate = rowParts == 1 ? SharedOperand.A : SharedOperand.B;
                 long floats = (long) at.rows() * panelsOf(candidate) * panelWidth(candidate);
-                if (candidate == SharedOperand.A && rowBandsBeatSharedA(floats, threads)) {
+                if (candidate == SharedOperand.A
+                        && rowBandsBeatSharedA(floats, c.rows(), c.cols(), b.isTransposed(), rowPanels, threads)) {
                     rowParts = Math.min(threads, rowPanels);
                     columnParts = 1;
                 } else if (floats <= MAX_SHARED_FLOATS && (candidate == SharedOperand.A || viewOf(candidate).isTransposed())) {
@@ -184,21 +201,6 @@ final class PanamaGemm {
                     packing = true;
                 }
             }
-        }
-
-        /**
-         * Whether bands of C's rows, each thread packing its own rows of A and all of a plain B,
-         * cost less than a shared A. A shared A larger than L2 is read again from beyond it by
-         * every block of columns ({@link #BLOCKS_PER_THREAD} per thread, each m x k); bands instead
-         * repeat B's packing in every thread, (threads - 1) / threads of n x k more per thread. A
-         * plain B packs with whole-vector copies, so bands win when n (threads - 1) is less than
-         * BLOCKS_PER_THREAD m threads; a transposed B packs far slower, and stays as it is.
-         */
-        private boolean rowBandsBeatSharedA(long sharedFloats, int threads) {
-            long m = c.rows();
-            long n = c.cols();
-            return sharedFloats > SHARED_A_BEYOND_L2_FLOATS && !b.isTransposed() && rowPanels >= threads
-                    && n * (threads - 1) < BLOCKS_PER_THREAD * m * threads;
         }
 
         /** The operand as {@link #pack} reads it: logically k x width. */
