@@ -76,9 +76,11 @@ final class PanamaGemm {
         int m = c.rows();
         int n = c.cols();
         long multiplyAdds = (long) m * n * a.cols();
-        Partition grid = Partition.of(ceilDiv(m, MR), ceilDiv(n, NR), pool.threads(), multiplyAdds);
+        int rowPanels = ceilDiv(m, MR);
+        int columnPanels = ceilDiv(n, NR);
+        long grid = Partition.of(rowPanels, columnPanels, pool.threads(), multiplyAdds);
         Job job = jobs.get();
-        job.set(a.transpose(), b, c, accumulate, grid, pool.threads(), multiplyAdds);
+        job.set(a.transpose(), b, c, accumulate, grid, rowPanels, columnPanels, pool.threads(), multiplyAdds);
         try {
             if (job.sharedOperand != SharedOperand.NONE) {
                 pool.run(job.packTasks(), job);
@@ -146,8 +148,7 @@ final class PanamaGemm {
     /**
      * One GEMM's parallel loop bodies (packing the shared operand, then the blocks of C), reused by
      * every call from the same thread so that a call allocates nothing (a capturing lambda would be
-     * a new object per call). Holds the partition as plain ints so the {@link Partition} record
-     * itself does not escape.
+     * a new object per call).
      */
     private final class Job implements ComputePool.Task {
         private FloatMatrix at;
@@ -168,19 +169,19 @@ final class PanamaGemm {
          */
         private float[] sharedPanels = new float[0];
 
-        void set(FloatMatrix at, FloatMatrix b, FloatMatrix c, boolean accumulate, Partition grid, int threads,
-                 long multiplyAdds) {
+        void set(FloatMatrix at, FloatMatrix b, FloatMatrix c, boolean accumulate, long grid, int rowPanels,
+                 int columnPanels, int threads, long multiplyAdds) {
             this.at = at;
             this.b = b;
             this.c = c;
             this.accumulate = accumulate;
-            this.rowParts = grid.rowParts();
-            this.columnParts = grid.columnParts();
-            this.rowPanels = grid.rowPanels();
-            this.columnPanels = grid.columnPanels();
+            this.rowParts = Partition.rowParts(grid);
+            this.columnParts = Partition.columnParts(grid);
+            this.rowPanels = rowPanels;
+            this.columnPanels = columnPanels;
             this.threads = threads;
             sharedOperand = SharedOperand.NONE;
-            if (grid.tasks() > 1 && (rowParts == 1 || columnParts == 1) && multiplyAdds >= MIN_SHARED_WORK) {
+            if (rowParts * columnParts > 1 && (rowParts == 1 || columnParts == 1) && multiplyAdds >= MIN_SHARED_WORK) {
                 SharedOperand candidate = rowParts == 1 ? SharedOperand.A : SharedOperand.B;
                 long floats = (long) at.rows() * panelsOf(candidate) * panelWidth(candidate);
                 if (candidate == SharedOperand.A

@@ -2,22 +2,25 @@ package dev.bfa.kernels.panama;
 
 /**
  * How the tiles of C are split among threads: a grid of {@code rowParts x columnParts} blocks,
- * each a run of whole micro-tile rows and columns, one block per task.
+ * each a run of whole micro-tile rows and columns, one block per task. The grid is two ints packed
+ * in a long rather than an object: a record returned from here was meant to be removed by escape
+ * analysis, but in some JVMs it was not, and a training step allocated 28 of them (896 bytes).
  *
  * <p>The grid minimises the work of the largest block: its multiply-adds plus the packing it
  * repeats (every block packs its own rows of A and columns of B); ties go to the grid with more
  * row parts.
  */
-record Partition(int rowParts, int columnParts, int rowPanels, int columnPanels) {
+final class Partition {
     /** Below this many multiply-adds a second thread costs more to wake than it saves. */
     static final long MIN_PARALLEL_WORK = 1L << 17;
     /** Packing one element costs about this many multiply-adds of the micro-kernel. */
     private static final long PACKING_COST = 16;
 
-    static Partition of(int rowPanels, int columnPanels, int threads, long multiplyAdds) {
-        // Plain ints and one allocation site, so that escape analysis removes the record in a
-        // GEMM call: candidate records made in the loop, or records from two return statements,
-        // were allocated on every call.
+    private Partition() {
+    }
+
+    /** The grid for {@code rowPanels x columnPanels} micro-tiles, read with {@link #rowParts} and {@link #columnParts}. */
+    static long of(int rowPanels, int columnPanels, int threads, long multiplyAdds) {
         int bestRows = 1;
         int bestColumns = 1;
         if (threads > 1 && multiplyAdds >= MIN_PARALLEL_WORK) {
@@ -38,11 +41,15 @@ record Partition(int rowParts, int columnParts, int rowPanels, int columnPanels)
                 }
             }
         }
-        return new Partition(bestRows, bestColumns, rowPanels, columnPanels);
+        return (long) bestRows << 32 | bestColumns;
     }
 
-    int tasks() {
-        return rowParts * columnParts;
+    static int rowParts(long grid) {
+        return (int) (grid >>> 32);
+    }
+
+    static int columnParts(long grid) {
+        return (int) grid;
     }
 
     /**

@@ -15,8 +15,8 @@ class RowBandsTest {
     /** The layout the GEMM picks on {@code threads} threads for a plain or transposed B. */
     private static boolean bands(int m, int n, int k, boolean bTransposed, int threads) {
         int rowPanels = (m + MR - 1) / MR;
-        Partition grid = Partition.of(rowPanels, (n + NR - 1) / NR, threads, (long) m * n * k);
-        if (grid.rowParts() != 1 || grid.tasks() < 2) {
+        long grid = Partition.of(rowPanels, (n + NR - 1) / NR, threads, (long) m * n * k);
+        if (Partition.rowParts(grid) != 1 || Partition.columnParts(grid) < 2) {
             return false;
         }
         return PanamaGemm.rowBandsBeatSharedA((long) k * rowPanels * MR, m, n, bTransposed, rowPanels, threads);
