@@ -1,9 +1,7 @@
 package dev.bfa.kernels;
 
 import dev.bfa.text.UserText;
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
  * Hidden-layer non-linearities. Each defines its value and its derivative, the derivative taken
@@ -51,12 +49,6 @@ public enum Activation {
      * @throws IllegalArgumentException naming the valid names
      */
     public static Activation parse(String name) {
-        for (Activation a : values()) {
-            if (a.cliName().equals(name.trim().toLowerCase(Locale.ROOT))) {
-                return a;
-            }
-        }
-        throw new IllegalArgumentException("unknown activation " + UserText.quote(name) + ": expected one of "
-                + Arrays.stream(values()).map(Activation::cliName).collect(Collectors.joining(", ")));
+        return UserText.parseName("activation", name, values(), Activation::cliName);
     }
 }

@@ -20,6 +20,8 @@ public final class ComputePool implements AutoCloseable {
 
     /** Maximum threads a pool accepts. */
     public static final int MAX_THREADS = 256;
+    /** Worker threads are named this followed by 1, 2, ... (the caller is the pool's first thread). */
+    public static final String WORKER_NAME_PREFIX = "bfa-compute-";
     /**
      * How long an idle thread spins before it parks. Waking a parked thread costs tens to hundreds
      * of microseconds (more on a virtual machine whose idle vCPU has halted), as much as a small
@@ -47,7 +49,7 @@ public final class ComputePool implements AutoCloseable {
         this.spinNanos = threads <= Runtime.getRuntime().availableProcessors() ? SPIN_NANOS : 0;
         this.workers = new Thread[threads - 1];
         for (int w = 0; w < workers.length; w++) {
-            workers[w] = Thread.ofPlatform().daemon().name("bfa-compute-" + (w + 1)).unstarted(this::workerLoop);
+            workers[w] = Thread.ofPlatform().daemon().name(WORKER_NAME_PREFIX + (w + 1)).unstarted(this::workerLoop);
             workers[w].start();
         }
     }

@@ -1,9 +1,6 @@
 package dev.bfa.model;
 
 import dev.bfa.text.UserText;
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
 
 /** How the two networks' matrices are coupled (SPEC.md, "Two networks, three couplings"). */
 public enum Mode {
@@ -40,14 +37,7 @@ public enum Mode {
     }
 
     public static Mode parse(String name) {
-        String wanted = name.trim().toLowerCase(Locale.ROOT);
-        for (Mode mode : values()) {
-            if (mode.cliName.equals(wanted)) {
-                return mode;
-            }
-        }
-        throw new IllegalArgumentException("unknown mode " + UserText.quote(name) + ": expected one of "
-                + Arrays.stream(values()).map(Mode::cliName).collect(Collectors.joining(", ")));
+        return UserText.parseName("mode", name, values(), Mode::cliName);
     }
 
     @Override

@@ -1,7 +1,13 @@
 package dev.bfa.text;
 
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
 /**
- * Shows text that came from a user or a file inside a one-line error message. The text is not
+ * Shows text that came from a user or a file inside a one-line error message, and reads the names
+ * users type. The text is not
  * trusted: a config value can hold line breaks, terminal escapes or bidirectional overrides, and
  * a message that printed them raw would break into several lines or show something other than
  * what the file holds. So every character that is not plainly printable is written as a Java-style
@@ -13,6 +19,23 @@ public final class UserText {
     static final int MAX_SHOWN = 200;
 
     private UserText() {
+    }
+
+    /**
+     * The one of {@code values} whose {@code nameOf} a user typed as {@code given}, ignoring case and
+     * surrounding blanks.
+     *
+     * @throws IllegalArgumentException "unknown KIND 'given': expected one of" the names
+     */
+    public static <E> E parseName(String kind, String given, E[] values, Function<E, String> nameOf) {
+        String wanted = given.trim().toLowerCase(Locale.ROOT);
+        for (E value : values) {
+            if (nameOf.apply(value).equals(wanted)) {
+                return value;
+            }
+        }
+        throw new IllegalArgumentException("unknown " + kind + " " + quote(given) + ": expected one of "
+                + Arrays.stream(values).map(nameOf).collect(Collectors.joining(", ")));
     }
 
     /** {@code text} between single quotes, escaped and cut as above; {@code (none)} for null. */

@@ -13,6 +13,14 @@ class UserTextTest {
     }
 
     @Test
+    void parseNameIgnoresCaseAndBlanksAndNamesTheChoices() {
+        String[] names = {"relu", "tanh"};
+        assertThat(UserText.parseName("activation", " TanH ", names, n -> n)).isEqualTo("tanh");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> UserText.parseName("activation", "ge\nlu", names, n -> n))
+                .hasMessage("unknown activation 'ge\\nlu': expected one of relu, tanh");
+    }
+
+    @Test
     void nullIsNamedNotQuoted() {
         assertThat(UserText.quote(null)).isEqualTo("(none)");
     }

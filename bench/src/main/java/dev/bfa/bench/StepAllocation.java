@@ -119,7 +119,7 @@ public final class StepAllocation {
     }
 
     private static boolean isWorkerName(String name) {
-        return name.startsWith("bfa-compute");
+        return name.startsWith(ComputePool.WORKER_NAME_PREFIX);
     }
 
     /** Allocated bytes of every thread but this one, which reads its own counter without a call that allocates. */

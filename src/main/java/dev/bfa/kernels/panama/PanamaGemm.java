@@ -124,7 +124,7 @@ final class PanamaGemm {
     static final int MAX_SHARED_FLOATS = 1 << 19;
     /**
      * A shared A of more floats than this (512 KB, the L2 of a Zen 3 core and half a Zen 5's)
-     * cannot stay in L2 while the blocks of C re-read it: see {@link Job#rowBandsBeatSharedA}.
+     * cannot stay in L2 while the blocks of C re-read it: see {@link #rowBandsBeatSharedA}.
      * Measured on the Zen 3 (two threads, the two layouts taking turns in one JVM, 15 pairs, time
      * ratios): bands were 1.45 x as fast at 128 x 784 x 3072 NN, 1.38 x TN, 1.25 x at 128 x 1024 x
      * 3072 NN; at n = 3072 the shared A stayed ahead (0.95 NN, 0.88 TN as bands), and so did
