@@ -424,7 +424,8 @@ final class PanamaGemm {
      * columns of a ragged panel or of a panel narrower than a vector (A's) and the last
      * {@code kc % VL} rows of k, goes through {@link #copyTransposed}, and the columns past
      * {@code w} are zeros. On a Zen 4 (512-bit) the blocks cost about 0.3 ns per float against
-     * 0.9-1.2 for the copy, which had been a third of the time of a 128 x 3072 x 1024 NT GEMM (JFR).
+     * 0.9-1.2 for the copy, which had been a third of the time of a 128 x 3072 x 1024 NT GEMM (JFR);
+     * on an AVX2 Zen 3 the same idea measured no faster, reading B's 1 KB runs being the limit there.
      */
     private static void packTransposedPanel(FloatMatrix view, int k0, int kc, int jStart, int w, int panelWidth,
                                             float[] dst, int base, float[] lines) {
