@@ -424,7 +424,7 @@ final class PanamaGemm {
      * columns of a ragged panel or of a panel narrower than a vector (A's) and the last
      * {@code kc % VL} rows of k, goes through {@link #copyTransposed}, and the columns past
      * {@code w} are zeros. On a Zen 4 (512-bit) the blocks cost about 0.3 ns per float against
-     * 0.9-1.2 for the copy, which had been a third of the time of a 128 x 3072 x 1024 NT GEMM (JFR);
+     * 0.9-1.2 for the copy, which had taken 43 % of the JFR samples of a 128 x 3072 x 1024 NT GEMM;
      * on an AVX2 Zen 3 the same idea measured no faster, reading B's 1 KB runs being the limit there.
      */
     private static void packTransposedPanel(FloatMatrix view, int k0, int kc, int jStart, int w, int panelWidth,
@@ -469,8 +469,8 @@ final class PanamaGemm {
         }
     }
 
-    /** Whether {@link #transposeBlock}, written for 4 to 16 rows, fits the species. */
-    private static final boolean TRANSPOSES_IN_REGISTERS = VL >= 4 && VL <= 16;
+    /** Whether {@link #transposeBlock}, written for 4, 8 or 16 rows, fits the species. */
+    private static final boolean TRANSPOSES_IN_REGISTERS = VL == 4 || VL == 8 || VL == 16;
 
     /**
      * The lane selections of {@link #transposeBlock}, one pair per stage: stage s pairs rows r and
