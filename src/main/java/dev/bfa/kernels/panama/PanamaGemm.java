@@ -441,7 +441,7 @@ final class PanamaGemm {
         }
         copyTransposed(view, k0, blockDepth, kc, jStart, 0, blockColumns, panelWidth, dst, base, lines);
         copyTransposed(view, k0, 0, kc, jStart, blockColumns, w, panelWidth, dst, base, lines);
-        for (int kk = 0; kk < kc; kk++) {
+        for (int kk = 0; w < panelWidth && kk < kc; kk++) {
             Arrays.fill(dst, base + kk * panelWidth + w, base + (kk + 1) * panelWidth, 0f);
         }
     }
