@@ -10,6 +10,12 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Which thread runs which task never changes a result: kernels give every task a disjoint part
  * of the output and a fixed order of operations within it.
+ *
+ * <p>Beside its loops a pool can carry one list of background tasks ({@link #beginBackground}):
+ * independent, memory-bound work (an optimiser's update) whose tasks become runnable as the caller
+ * releases them and that the loops run with threads they would otherwise leave idle, so that it
+ * overlaps compute-bound loops instead of following them. {@link #finishBackground} runs what is
+ * left. A pool of one thread has no idle thread: it runs each task when it is released.
  */
 public final class ComputePool implements AutoCloseable {
     /** The body of a parallel loop. */
@@ -43,6 +49,25 @@ public final class ComputePool implements AutoCloseable {
     private volatile int taskCount;
     private volatile Thread caller;
     private volatile Throwable failure;
+    /** Tasks of the running loop that have not yet finished, whether started or not. */
+    private final AtomicInteger unfinishedTasks = new AtomicInteger();
+
+    /**
+     * A worker takes one background task before each task of a loop of at least this many tasks
+     * per thread, so that background work runs beside the loop's compute rather than only in its
+     * tail; shorter loops (the row kernels, one band per thread) only fill their idle tail.
+     */
+    private static final int INTERLEAVE_MIN_TASKS_PER_THREAD = 4;
+    private volatile Task background;
+    private volatile int backgroundCount;
+    /** Background tasks {@code 0 .. backgroundReleased-1} may run. */
+    private volatile int backgroundReleased;
+    private final AtomicInteger nextBackground = new AtomicInteger();
+    private final Task drainBackground = ignored -> {
+        while (runBackgroundTask()) {
+            // each call runs one task
+        }
+    };
 
     private ComputePool(int threads) {
         this.threads = threads;
@@ -105,12 +130,13 @@ public final class ComputePool implements AutoCloseable {
         caller = Thread.currentThread();
         failure = null;
         nextTask.set(0);
+        unfinishedTasks.set(count);
         busyWorkers.set(workers.length);
         generation++;
         for (Thread worker : workers) {
             LockSupport.unpark(worker);
         }
-        runTasks(body, count);
+        runTasks(body, count, false);
         long parkAfter = System.nanoTime() + spinNanos;
         while (busyWorkers.get() != 0) {
             if (System.nanoTime() < parkAfter) {
@@ -133,16 +159,109 @@ public final class ComputePool implements AutoCloseable {
         }
     }
 
-    private void runTasks(Task body, int count) {
-        for (int t = nextTask.getAndIncrement(); t < count; t = nextTask.getAndIncrement()) {
+    /**
+     * Runs the loop's tasks as this thread takes them, then background tasks while other threads
+     * are still on the loop's last tasks. With {@code interleave}, one background task before
+     * each of the loop's tasks.
+     */
+    private void runTasks(Task body, int count, boolean interleave) {
+        while (true) {
+            if (interleave) {
+                runBackgroundTaskRecordingFailure();
+            }
+            int t = nextTask.getAndIncrement();
+            if (t >= count) {
+                break;
+            }
             try {
                 body.run(t);
             } catch (Throwable e) {
-                if (failure == null) {
-                    failure = e;
-                }
-                nextTask.set(count);
+                recordFailure(e);
+                // The tasks never to be taken count as finished, so no thread waits on them.
+                int skipped = count - Math.min(count, nextTask.getAndSet(count));
+                unfinishedTasks.addAndGet(-skipped);
+            } finally {
+                unfinishedTasks.decrementAndGet();
             }
+        }
+        while (unfinishedTasks.get() > 0 && runBackgroundTaskRecordingFailure()) {
+            // each call runs one task
+        }
+    }
+
+    private boolean runBackgroundTaskRecordingFailure() {
+        try {
+            return runBackgroundTask();
+        } catch (Throwable e) {
+            recordFailure(e);
+            return true;
+        }
+    }
+
+    private void recordFailure(Throwable e) {
+        if (failure == null) {
+            failure = e;
+        }
+    }
+
+    /** Runs the next released background task, if there is one; false if there is none. */
+    private boolean runBackgroundTask() {
+        while (true) {
+            int next = nextBackground.get();
+            if (next >= backgroundReleased) {
+                return false;
+            }
+            if (nextBackground.compareAndSet(next, next + 1)) {
+                background.run(next);
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Starts a list of background tasks {@code 0 .. count-1} of {@code body}, none of them released
+     * yet, in place of any list a failure left unfinished. The caller of the loops owns it, as it
+     * owns the loops.
+     */
+    public void beginBackground(int count, Task body) {
+        if (count < 0) {
+            throw new IllegalArgumentException("background task count " + count + " is negative");
+        }
+        nextBackground.set(0);
+        backgroundReleased = 0;
+        backgroundCount = count;
+        background = body;
+    }
+
+    /**
+     * Lets background tasks {@code 0 .. upTo-1} run: in the loops that follow, or (a pool of one
+     * thread) now. Their inputs must be ready and nothing the loops still do may read what they
+     * write. A failed task is rethrown by the loop that ran it (by this call, in a pool of one).
+     */
+    public void releaseBackground(int upTo) {
+        if (background == null) {
+            throw new IllegalStateException("compute pool has no background tasks: beginBackground() first");
+        }
+        if (upTo < backgroundReleased || upTo > backgroundCount) {
+            throw new IllegalArgumentException("release up to " + upTo + " of " + backgroundCount
+                    + " background tasks, " + backgroundReleased + " already released");
+        }
+        backgroundReleased = upTo;
+        if (workers.length == 0) {
+            run(1, drainBackground);
+        }
+    }
+
+    /** Releases and runs every background task not yet run, waits for all of them, and ends the list. */
+    public void finishBackground() {
+        if (background == null) {
+            throw new IllegalStateException("compute pool has no background tasks: beginBackground() first");
+        }
+        try {
+            backgroundReleased = backgroundCount;
+            run(threads, drainBackground);
+        } finally {
+            background = null;
         }
     }
 
@@ -161,7 +280,8 @@ public final class ComputePool implements AutoCloseable {
                 return;
             }
             seen = generation;
-            runTasks(task, taskCount);
+            int count = taskCount;
+            runTasks(task, count, count >= INTERLEAVE_MIN_TASKS_PER_THREAD * threads);
             if (busyWorkers.decrementAndGet() == 0) {
                 LockSupport.unpark(caller);
             }

@@ -117,17 +117,44 @@ public final class NetworkPass implements AutoCloseable {
         }
     }
 
+    /** Told when the backward pass has finished with a layer: its gradients and the error below it. */
+    @FunctionalInterface
+    public interface LayerDone {
+        LayerDone NOTHING = layer -> { };
+
+        void after(int layer);
+    }
+
     /**
-     * The backward pass after {@link #forward}: D_{L-1} from the softmax cross-entropy, then for
-     * l = L-1 down to 0 the gradients G_W_l = D_lᵀ·H_l and G_b_l (when {@code computeGradients}),
-     * and D_{l-1} = centre((D_l · F_l) ⊙ σ'(H_l)). With {@code backpropSignal} the error travels
-     * through W_l instead of the feedback matrix F_l (the true gradient, for diagnostics).
+     * {@link #loss} then {@link #backward(int, boolean, boolean, LayerDone)}.
      *
      * @return the mean loss of the batch
      */
     public double backward(int rows, int[] labels, boolean computeGradients, boolean backpropSignal) {
+        double loss = loss(rows, labels);
+        backward(rows, computeGradients, backpropSignal, LayerDone.NOTHING);
+        return loss;
+    }
+
+    /**
+     * D_{L-1}, the softmax cross-entropy's gradient at the logits of the last {@link #forward},
+     * which starts the backward pass.
+     *
+     * @return the mean loss of the batch
+     */
+    public double loss(int rows, int[] labels) {
         int layers = network.layerCount();
-        double loss = kernels.softmaxCrossEntropy(logits(rows), labels, error(layers - 1, rows));
+        return kernels.softmaxCrossEntropy(logits(rows), labels, error(layers - 1, rows));
+    }
+
+    /**
+     * The backward pass after {@link #loss}: for l = L-1 down to 0 the gradients G_W_l = D_lᵀ·H_l
+     * and G_b_l (when {@code computeGradients}), and D_{l-1} = centre((D_l · F_l) ⊙ σ'(H_l)), then
+     * {@code done.after(l)}. With {@code backpropSignal} the error travels through W_l instead of
+     * the feedback matrix F_l (the true gradient, for diagnostics).
+     */
+    public void backward(int rows, boolean computeGradients, boolean backpropSignal, LayerDone done) {
+        int layers = network.layerCount();
         for (int l = layers - 1; l >= 0; l--) {
             Layer layer = network.layer(l);
             FloatMatrix d = error(l, rows);
@@ -140,8 +167,8 @@ public final class NetworkPass implements AutoCloseable {
                 kernels.gemm(d, backpropSignal ? layer.weight() : layer.feedback(), below, false, pool);
                 rowKernels.activationBackwardCenter(l, below, activation(l, rows));
             }
+            done.after(l);
         }
-        return loss;
     }
 
     /** Fraction of {@code examples} classified correctly (the first largest logit is the prediction). */

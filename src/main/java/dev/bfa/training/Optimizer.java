@@ -6,14 +6,19 @@ import dev.bfa.kernels.Kernels;
 import dev.bfa.memory.FloatMatrix;
 import dev.bfa.model.Parameter;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Applies one update to every parameter a model trains, from the gradients it computed. The
  * update is element-wise, so it is planned once as a list of chunks (bands of storage rows of
- * about {@link #CHUNK_ELEMENTS} elements, views made in advance) that the pool's threads take in
- * turn: one parallel loop per step for all parameters of both networks, the same operations on
- * the same elements whatever the split, and no allocation.
+ * about {@link #CHUNK_ELEMENTS} elements, views made in advance, the parameters' chunks in the
+ * order of the list given) that the pool runs as background tasks: each step's chunks begin with
+ * {@link #begin}, a parameter's become runnable with {@link #release} as soon as the step is done
+ * with it, so that the memory-bound update overlaps the step's remaining GEMMs, and
+ * {@link #finish} runs the rest. The same operations on the same elements whatever the split or
+ * the thread, and no allocation.
  */
 public final class Optimizer {
     /**
@@ -30,6 +35,8 @@ public final class Optimizer {
     private final Kernels kernels;
     private final ComputePool pool;
     private final Chunk[] chunks;
+    /** For each parameter, in the order given, the index after its last chunk. */
+    private final Map<Parameter, Integer> chunkEnds = new IdentityHashMap<>();
     private final ComputePool.Task updateChunk = this::updateChunk;
     /** Adam's scalars, moved to each step's number before the parallel loop; null for momentum SGD. */
     private final AdamStep adam;
@@ -44,6 +51,7 @@ public final class Optimizer {
         List<Chunk> planned = new ArrayList<>();
         for (Parameter p : parameters) {
             plan(p, planned);
+            chunkEnds.put(p, planned.size());
         }
         this.chunks = planned.toArray(Chunk[]::new);
     }
@@ -69,12 +77,34 @@ public final class Optimizer {
         return count == m.rows() ? m : m.block(first, 0, count, m.cols());
     }
 
-    /** Update number {@code step} (1-based; Adam's bias correction depends on it) of every parameter. */
-    public void update(long step) {
+    /** Starts update number {@code step} (1-based; Adam's bias correction depends on it); nothing runs yet. */
+    public void begin(long step) {
         if (adam != null) {
             adam.moveTo(step);
         }
-        pool.run(chunks.length, updateChunk);
+        pool.beginBackground(chunks.length, updateChunk);
+    }
+
+    /**
+     * Lets the pool update the parameters up to {@code chunkEnd} (a {@link #chunkEnd} value): their
+     * gradients must be complete, and the step must no longer read their values.
+     */
+    public void release(int chunkEnd) {
+        pool.releaseBackground(chunkEnd);
+    }
+
+    /** Completes the update begun by {@link #begin}: every chunk not yet run, on all threads. */
+    public void finish() {
+        pool.finishBackground();
+    }
+
+    /** The chunk index after {@code p}'s last chunk: releasing up to it releases {@code p} and all before it. */
+    public int chunkEnd(Parameter p) {
+        Integer end = chunkEnds.get(p);
+        if (end == null) {
+            throw new IllegalArgumentException("parameter " + p.name() + " is not updated by this optimiser");
+        }
+        return end;
     }
 
     private void updateChunk(int index) {

@@ -2,15 +2,21 @@ package dev.bfa.training;
 
 import dev.bfa.kernels.ComputePool;
 import dev.bfa.kernels.Kernels;
+import dev.bfa.kernels.Shapes;
 import dev.bfa.model.BidirectionalModel;
+import dev.bfa.model.Layer;
+import dev.bfa.model.Network;
 import dev.bfa.model.Parameter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
  * Trains F and R together (SPEC.md, "One training step"): each step draws one batch per network,
  * runs both forward and backward passes on the parameters as they stand, then applies both
- * updates. Gradients are complete before any parameter changes, so the two updates commute.
+ * updates. A parameter's update starts as soon as its gradient is complete and no later part of
+ * the step reads it, so that the memory-bound updates overlap the backward GEMMs; what the step
+ * computes is unchanged, since nothing reads a value after its update has started.
  */
 public final class Trainer implements AutoCloseable {
     /** Test accuracy of both networks. */
@@ -23,6 +29,13 @@ public final class Trainer implements AutoCloseable {
     private final BatchSource reverseData;
     private final NetworkPass forwardPass;
     private final NetworkPass reversePass;
+    /**
+     * Per backward position (F's layers from the last down to 0, then R's likewise): the
+     * optimiser's chunks whose parameters the step is done with once that position is finished.
+     */
+    private final int[] releasedAfter;
+    private final NetworkPass.LayerDone forwardLayerDone;
+    private final NetworkPass.LayerDone reverseLayerDone;
     private final int batch;
     private final int[] forwardLabels;
     private final int[] reverseLabels;
@@ -34,9 +47,22 @@ public final class Trainer implements AutoCloseable {
     public Trainer(BidirectionalModel model, OptimizerConfig optimizer, int batch, BatchSource forwardData,
                    BatchSource reverseData, Kernels kernels, ComputePool pool) {
         this.model = model;
-        List<Parameter> trained = new ArrayList<>(model.forward().trainedParameters());
-        trained.addAll(model.reverse().trainedParameters());
+        Network f = model.forward();
+        Network r = model.reverse();
+        List<Parameter> trained = new ArrayList<>(f.trainedParameters());
+        trained.addAll(r.trainedParameters());
+        trained.sort(Comparator.comparingInt(p -> releasePosition(p, f, r)));
         this.optimizer = new Optimizer(optimizer, trained, kernels, pool);
+        this.releasedAfter = new int[f.layerCount() + r.layerCount()];
+        for (Parameter p : trained) {
+            int position = releasePosition(p, f, r);
+            releasedAfter[position] = Math.max(releasedAfter[position], this.optimizer.chunkEnd(p));
+        }
+        for (int position = 1; position < releasedAfter.length; position++) {
+            releasedAfter[position] = Math.max(releasedAfter[position], releasedAfter[position - 1]);
+        }
+        this.forwardLayerDone = l -> this.optimizer.release(releasedAfter[f.layerCount() - 1 - l]);
+        this.reverseLayerDone = l -> this.optimizer.release(releasedAfter[f.layerCount() + r.layerCount() - 1 - l]);
         this.forwardData = forwardData;
         this.reverseData = reverseData;
         this.batch = batch;
@@ -44,6 +70,34 @@ public final class Trainer implements AutoCloseable {
         this.reversePass = new NetworkPass(model.reverse(), batch, kernels, pool);
         this.forwardLabels = new int[batch];
         this.reverseLabels = new int[batch];
+    }
+
+    /**
+     * The backward position ({@link #releasedAfter}) after which a step is done with {@code p}: its
+     * gradient is complete and no error GEMM still to come reads its value as a feedback matrix
+     * (R's backward reads F's weights in coupled-both; in bp each layer's error reads its own).
+     * Both forward passes run before either backward pass, so they read every value first.
+     */
+    static int releasePosition(Parameter p, Network forward, Network reverse) {
+        int position = -1;
+        int offset = 0;
+        for (Network n : List.of(forward, reverse)) {
+            int layers = n.layerCount();
+            for (int l = 0; l < layers; l++) {
+                Layer layer = n.layer(l);
+                boolean trainsIt = Shapes.overlap(layer.weightGradient(), p.gradient())
+                        || Shapes.overlap(layer.biasGradient(), p.gradient());
+                boolean readsIt = l > 0 && Shapes.overlap(layer.feedback(), p.value());
+                if (trainsIt || readsIt) {
+                    position = Math.max(position, offset + layers - 1 - l);
+                }
+            }
+            offset += layers;
+        }
+        if (position < 0) {
+            throw new IllegalArgumentException("parameter " + p.name() + " is trained by no layer of either network");
+        }
+        return position;
     }
 
     public int batch() {
@@ -67,23 +121,27 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
-     * One step: both batches, both passes, then the update of every trained parameter. Its losses
-     * are read afterwards with {@link #forwardLoss()} and {@link #reverseLoss()}.
+     * One step: both batches, both forward passes and losses, both backward passes with each
+     * parameter's update released when the step is done with it, then the rest of the update. Its
+     * losses are read afterwards with {@link #forwardLoss()} and {@link #reverseLoss()}.
      *
-     * @throws Divergence.DivergedException when a loss is not finite; the update is then not applied
+     * @throws Divergence.DivergedException when a loss is not finite; no parameter is then updated
      */
     public void step() {
         forwardData.nextBatch(forwardPass.input(batch), forwardLabels);
         reverseData.nextBatch(reversePass.input(batch), reverseLabels);
         forwardPass.forward(batch);
-        forwardLoss = forwardPass.backward(batch, forwardLabels, true, false);
+        forwardLoss = forwardPass.loss(batch, forwardLabels);
         reversePass.forward(batch);
-        reverseLoss = reversePass.backward(batch, reverseLabels, true, false);
-        // Before the update: a diverged step is reported with the weights that caused it, not with
+        reverseLoss = reversePass.loss(batch, reverseLabels);
+        // Before any update: a diverged step is reported with the weights that caused it, not with
         // the NaNs its update would spread to every matrix.
         Divergence.checkLoss(steps + 1, forwardLoss, reverseLoss, model);
+        optimizer.begin(steps + 1);
+        forwardPass.backward(batch, true, false, forwardLayerDone);
+        reversePass.backward(batch, true, false, reverseLayerDone);
         steps++;
-        optimizer.update(steps);
+        optimizer.finish();
     }
 
     /** F's mean loss over the last step's batch (NaN before the first step). */

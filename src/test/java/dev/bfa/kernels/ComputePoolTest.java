@@ -217,4 +217,130 @@ class ComputePoolTest {
             assertThat(total.get()).isZero();
         }
     }
+
+    /**
+     * Background tasks run once each, never before their release, in whatever loops follow (or,
+     * in a pool of one, at their release), and finishBackground runs the rest.
+     */
+    @ParameterizedTest(name = "threads={0}")
+    @ValueSource(ints = {1, 2, 3, 8})
+    void backgroundTasksRunOnceEachAndNeverBeforeTheirRelease(int threads) {
+        try (ComputePool pool = ComputePool.create(threads)) {
+            for (int round = 0; round < 20; round++) {
+                int count = 40;
+                AtomicIntegerArray runs = new AtomicIntegerArray(count);
+                AtomicInteger released = new AtomicInteger();
+                AtomicInteger early = new AtomicInteger();
+                pool.beginBackground(count, t -> {
+                    if (t >= released.get()) {
+                        early.incrementAndGet();
+                    }
+                    runs.incrementAndGet(t);
+                });
+                for (int upTo : new int[] {0, 3, 3, 10, 25, 30}) {
+                    released.set(upTo);
+                    pool.releaseBackground(upTo);
+                    if (threads == 1) {
+                        for (int t = 0; t < count; t++) {
+                            assertThat(runs.get(t)).as("task %d right after release up to %d", t, upTo)
+                                    .isEqualTo(t < upTo ? 1 : 0);
+                        }
+                    }
+                    for (int loop : new int[] {1, 2, threads, 4 * threads, 100}) {
+                        pool.run(loop, t -> Thread.onSpinWait());
+                    }
+                }
+                released.set(count);
+                pool.finishBackground();
+                assertThat(early.get()).as("tasks run before their release").isZero();
+                for (int t = 0; t < count; t++) {
+                    assertThat(runs.get(t)).as("runs of background task %d, round %d", t, round).isEqualTo(1);
+                }
+            }
+        }
+    }
+
+    /** A worker runs a background task before each task of a long loop: here the loop waits for one. */
+    @ParameterizedTest(name = "threads={0}")
+    @ValueSource(ints = {2, 3, 8})
+    void longLoopsRunBackgroundTasksBesideTheirOwn(int threads) {
+        try (ComputePool pool = ComputePool.create(threads)) {
+            CountDownLatch backgroundRan = new CountDownLatch(1);
+            pool.beginBackground(1, t -> backgroundRan.countDown());
+            pool.releaseBackground(1);
+            pool.run(4 * threads, t -> awaitOrFail(backgroundRan));
+            pool.finishBackground();
+        }
+    }
+
+    /** A thread out of tasks runs background tasks while another finishes the loop: here the loop's last task waits for one. */
+    @ParameterizedTest(name = "threads={0}")
+    @ValueSource(ints = {2, 3, 8})
+    void idleThreadsRunBackgroundTasksUntilTheLoopEnds(int threads) {
+        try (ComputePool pool = ComputePool.create(threads)) {
+            CountDownLatch backgroundRan = new CountDownLatch(1);
+            pool.beginBackground(1, t -> backgroundRan.countDown());
+            pool.releaseBackground(1);
+            pool.run(2, t -> {
+                if (t == 1) {
+                    awaitOrFail(backgroundRan);
+                }
+            });
+            pool.finishBackground();
+        }
+    }
+
+    private static void awaitOrFail(CountDownLatch latch) {
+        try {
+            if (!latch.await(20, TimeUnit.SECONDS)) {
+                throw new AssertionError("no background task ran while the loop waited");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @ParameterizedTest(name = "threads={0}")
+    @ValueSource(ints = {1, 2, 3})
+    void aFailedBackgroundTaskReachesTheCallerAndThePoolStaysUsable(int threads) {
+        try (ComputePool pool = ComputePool.create(threads)) {
+            IllegalStateException boom = new IllegalStateException("background task 2 failed");
+            pool.beginBackground(5, t -> {
+                if (t == 2) {
+                    throw boom;
+                }
+            });
+            // One thread runs the tasks at their release; more run them in the loops or at the finish.
+            assertThatThrownBy(() -> {
+                pool.releaseBackground(5);
+                for (int loop = 0; loop < 10; loop++) {
+                    pool.run(8 * threads, t -> Thread.onSpinWait());
+                }
+                pool.finishBackground();
+            }).isSameAs(boom);
+            AtomicIntegerArray runs = new AtomicIntegerArray(3);
+            pool.beginBackground(3, runs::incrementAndGet);
+            pool.finishBackground();
+            for (int t = 0; t < 3; t++) {
+                assertThat(runs.get(t)).as("background task %d after a failure", t).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void backgroundMisuseIsRejected() {
+        try (ComputePool pool = ComputePool.create(2)) {
+            assertThatThrownBy(() -> pool.releaseBackground(1)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("no background tasks");
+            assertThatThrownBy(pool::finishBackground).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> pool.beginBackground(-1, t -> { })).isInstanceOf(IllegalArgumentException.class);
+            pool.beginBackground(4, t -> { });
+            pool.releaseBackground(3);
+            assertThatThrownBy(() -> pool.releaseBackground(2)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("release up to 2 of 4 background tasks, 3 already released");
+            assertThatThrownBy(() -> pool.releaseBackground(5)).isInstanceOf(IllegalArgumentException.class);
+            pool.finishBackground();
+        }
+    }
 }

@@ -66,43 +66,52 @@ class TrainerTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void aStepIsBothPassesOnTheOldWeightsThenEveryUpdate(Mode mode) {
-        for (OptimizerConfig optimizer : List.of(SGD, ADAM)) {
-            try (ComputePool pool = ComputePool.create(2);
-                 BidirectionalModel trained = BidirectionalModel.create(ModelFixtures.spec(mode, Activation.TANH, 6));
-                 BidirectionalModel spelledOut = BidirectionalModel.create(ModelFixtures.spec(mode, Activation.TANH, 6));
-                 Trainer trainer = trainer(trained, optimizer, pool);
-                 NetworkPass forward = new NetworkPass(spelledOut.forward(), BATCH, KERNELS, pool);
-                 NetworkPass reverse = new NetworkPass(spelledOut.reverse(), BATCH, KERNELS, pool)) {
-                BatchSource forwardData = new SyntheticData(256, ModelFixtures.F_INPUTS, ModelFixtures.CLASSES, 0.5f, 1);
-                BatchSource reverseData = new SyntheticData(256, ModelFixtures.R_INPUTS, ModelFixtures.CLASSES, 0.5f, 2);
-                int[] labels = new int[BATCH];
-                for (int step = 1; step <= 3; step++) {
-                    trainer.step();
-                    forwardData.nextBatch(forward.input(BATCH), labels);
-                    forward.forward(BATCH);
-                    forward.backward(BATCH, labels, true, false);
-                    reverseData.nextBatch(reverse.input(BATCH), labels);
-                    reverse.forward(BATCH);
-                    reverse.backward(BATCH, labels, true, false);
-                    AdamStep adam = AdamStep.of(optimizer.learningRate(), optimizer.beta1(), optimizer.beta2(),
-                            optimizer.epsilon(), step);
-                    for (Parameter p : spelledOut.parameters()) {
-                        if (p.owner() == null) {
-                            continue;
-                        }
-                        if (optimizer.kind() == OptimizerConfig.Kind.ADAM) {
-                            KERNELS.adamUpdate(p.value(), p.gradient(), p.slot1(), p.slot2(), adam);
-                        } else {
-                            KERNELS.sgdMomentumUpdate(p.value(), p.gradient(), p.slot1(), optimizer.learningRate(),
-                                    optimizer.momentum());
-                        }
+        // One thread runs each parameter's update the moment the trainer releases it, so a release
+        // before the step is done with the parameter changes the bits every time; two threads run
+        // released updates whenever a loop leaves a thread free.
+        for (int threads : new int[] {1, 2}) {
+            for (OptimizerConfig optimizer : List.of(SGD, ADAM)) {
+                stepMatchesTheSpelledOutStep(mode, optimizer, threads);
+            }
+        }
+    }
+
+    private static void stepMatchesTheSpelledOutStep(Mode mode, OptimizerConfig optimizer, int threads) {
+        try (ComputePool pool = ComputePool.create(threads);
+             BidirectionalModel trained = BidirectionalModel.create(ModelFixtures.spec(mode, Activation.TANH, 6));
+             BidirectionalModel spelledOut = BidirectionalModel.create(ModelFixtures.spec(mode, Activation.TANH, 6));
+             Trainer trainer = trainer(trained, optimizer, pool);
+             NetworkPass forward = new NetworkPass(spelledOut.forward(), BATCH, KERNELS, pool);
+             NetworkPass reverse = new NetworkPass(spelledOut.reverse(), BATCH, KERNELS, pool)) {
+            BatchSource forwardData = new SyntheticData(256, ModelFixtures.F_INPUTS, ModelFixtures.CLASSES, 0.5f, 1);
+            BatchSource reverseData = new SyntheticData(256, ModelFixtures.R_INPUTS, ModelFixtures.CLASSES, 0.5f, 2);
+            int[] labels = new int[BATCH];
+            for (int step = 1; step <= 3; step++) {
+                trainer.step();
+                forwardData.nextBatch(forward.input(BATCH), labels);
+                forward.forward(BATCH);
+                forward.backward(BATCH, labels, true, false);
+                reverseData.nextBatch(reverse.input(BATCH), labels);
+                reverse.forward(BATCH);
+                reverse.backward(BATCH, labels, true, false);
+                AdamStep adam = AdamStep.of(optimizer.learningRate(), optimizer.beta1(), optimizer.beta2(),
+                        optimizer.epsilon(), step);
+                for (Parameter p : spelledOut.parameters()) {
+                    if (p.owner() == null) {
+                        continue;
+                    }
+                    if (optimizer.kind() == OptimizerConfig.Kind.ADAM) {
+                        KERNELS.adamUpdate(p.value(), p.gradient(), p.slot1(), p.slot2(), adam);
+                    } else {
+                        KERNELS.sgdMomentumUpdate(p.value(), p.gradient(), p.slot1(), optimizer.learningRate(),
+                                optimizer.momentum());
                     }
                 }
-                for (Parameter p : spelledOut.parameters()) {
-                    assertThat(trained.parameter(p.name()).value().toArray())
-                            .as("%s %s after 3 %s steps", mode, p.name(), optimizer.kind())
-                            .containsExactly(p.value().toArray());
-                }
+            }
+            for (Parameter p : spelledOut.parameters()) {
+                assertThat(trained.parameter(p.name()).value().toArray())
+                        .as("%s %s after 3 %s steps on %d threads", mode, p.name(), optimizer.kind(), threads)
+                        .containsExactly(p.value().toArray());
             }
         }
     }
