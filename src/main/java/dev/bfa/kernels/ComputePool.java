@@ -166,7 +166,7 @@ public final class ComputePool implements AutoCloseable {
      */
     private void runTasks(Task body, int count, boolean interleave) {
         while (true) {
-            if (interleave) {
+            if (interleave && nextTask.get() < count) {
                 runBackgroundTaskRecordingFailure();
             }
             int t = nextTask.getAndIncrement();
@@ -206,16 +206,18 @@ public final class ComputePool implements AutoCloseable {
 
     /** Runs the next released background task, if there is one; false if there is none. */
     private boolean runBackgroundTask() {
-        while (true) {
+        Task body = background;
+        while (body != null) {
             int next = nextBackground.get();
             if (next >= backgroundReleased) {
                 return false;
             }
             if (nextBackground.compareAndSet(next, next + 1)) {
-                background.run(next);
+                body.run(next);
                 return true;
             }
         }
+        return false;
     }
 
     /**
@@ -261,8 +263,18 @@ public final class ComputePool implements AutoCloseable {
             backgroundReleased = backgroundCount;
             run(threads, drainBackground);
         } finally {
-            background = null;
+            abandonBackground();
         }
+    }
+
+    /**
+     * Ends the background list without running what is left of it: after a failure, so that no
+     * later loop runs tasks whose inputs the failure left unfinished.
+     */
+    public void abandonBackground() {
+        background = null;
+        backgroundReleased = 0;
+        nextBackground.set(0);
     }
 
     private void workerLoop() {

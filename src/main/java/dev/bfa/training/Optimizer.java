@@ -98,6 +98,11 @@ public final class Optimizer {
         pool.finishBackground();
     }
 
+    /** Drops the update begun by {@link #begin} after a failed step: no chunk still waiting runs. */
+    public void abandon() {
+        pool.abandonBackground();
+    }
+
     /** The chunk index after {@code p}'s last chunk: releasing up to it releases {@code p} and all before it. */
     public int chunkEnd(Parameter p) {
         Integer end = chunkEnds.get(p);

@@ -78,7 +78,7 @@ public final class Trainer implements AutoCloseable {
      * (R's backward reads F's weights in coupled-both; in bp each layer's error reads its own).
      * Both forward passes run before either backward pass, so they read every value first.
      */
-    static int releasePosition(Parameter p, Network forward, Network reverse) {
+    private static int releasePosition(Parameter p, Network forward, Network reverse) {
         int position = -1;
         int offset = 0;
         for (Network n : List.of(forward, reverse)) {
@@ -138,10 +138,19 @@ public final class Trainer implements AutoCloseable {
         // the NaNs its update would spread to every matrix.
         Divergence.checkLoss(steps + 1, forwardLoss, reverseLoss, model);
         optimizer.begin(steps + 1);
-        forwardPass.backward(batch, true, false, forwardLayerDone);
-        reversePass.backward(batch, true, false, reverseLayerDone);
-        steps++;
-        optimizer.finish();
+        boolean updated = false;
+        try {
+            // Without the backprop signal: releasePosition assumes errors read only feedback matrices.
+            forwardPass.backward(batch, true, false, forwardLayerDone);
+            reversePass.backward(batch, true, false, reverseLayerDone);
+            steps++;
+            optimizer.finish();
+            updated = true;
+        } finally {
+            if (!updated) {
+                optimizer.abandon();
+            }
+        }
     }
 
     /** F's mean loss over the last step's batch (NaN before the first step). */

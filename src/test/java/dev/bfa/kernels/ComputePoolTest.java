@@ -306,25 +306,71 @@ class ComputePoolTest {
     void aFailedBackgroundTaskReachesTheCallerAndThePoolStaysUsable(int threads) {
         try (ComputePool pool = ComputePool.create(threads)) {
             IllegalStateException boom = new IllegalStateException("background task 2 failed");
-            pool.beginBackground(5, t -> {
+            AtomicInteger ran = new AtomicInteger();
+            pool.beginBackground(50, t -> {
+                ran.incrementAndGet();
                 if (t == 2) {
                     throw boom;
                 }
             });
             // One thread runs the tasks at their release; more run them in the loops or at the finish.
             assertThatThrownBy(() -> {
-                pool.releaseBackground(5);
+                pool.releaseBackground(50);
                 for (int loop = 0; loop < 10; loop++) {
                     pool.run(8 * threads, t -> Thread.onSpinWait());
                 }
                 pool.finishBackground();
             }).isSameAs(boom);
+            // Abandoned after the failure (as the trainer does), what was left of the list never runs.
+            pool.abandonBackground();
+            int ranBeforeFailure = ran.get();
+            for (int loop = 0; loop < 10; loop++) {
+                pool.run(8 * threads, t -> Thread.onSpinWait());
+            }
+            assertThat(ran.get()).as("background tasks run after the failure").isEqualTo(ranBeforeFailure);
             AtomicIntegerArray runs = new AtomicIntegerArray(3);
             pool.beginBackground(3, runs::incrementAndGet);
             pool.finishBackground();
             for (int t = 0; t < 3; t++) {
                 assertThat(runs.get(t)).as("background task %d after a failure", t).isEqualTo(1);
             }
+        }
+    }
+
+    /** A loop returns only once every background task its threads started has finished. */
+    @ParameterizedTest(name = "threads={0}")
+    @ValueSource(ints = {2, 3})
+    void aLoopWaitsForTheBackgroundTasksItsThreadsStarted(int threads) {
+        try (ComputePool pool = ComputePool.create(threads)) {
+            for (int round = 0; round < 10; round++) {
+                AtomicInteger started = new AtomicInteger();
+                AtomicInteger finished = new AtomicInteger();
+                pool.beginBackground(threads, t -> {
+                    started.incrementAndGet();
+                    sleep(20);
+                    finished.incrementAndGet();
+                });
+                pool.releaseBackground(threads);
+                // Task 1 keeps the loop open for a while, so a thread done with task 0 takes background work.
+                pool.run(2, t -> {
+                    if (t == 1) {
+                        sleep(5);
+                    }
+                });
+                assertThat(finished.get()).as("background tasks finished when the loop returned, round %d", round)
+                        .isEqualTo(started.get());
+                pool.finishBackground();
+                assertThat(finished.get()).isEqualTo(threads);
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 

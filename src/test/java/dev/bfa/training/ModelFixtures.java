@@ -20,8 +20,12 @@ final class ModelFixtures {
     }
 
     static ModelSpec spec(Mode mode, Activation activation, long seed) {
-        return new ModelSpec(mode, new Architecture(F_INPUTS, WIDTH, DEPTH, CLASSES),
-                new Architecture(R_INPUTS, WIDTH, DEPTH, CLASSES), activation, seed);
+        return spec(mode, activation, seed, WIDTH);
+    }
+
+    static ModelSpec spec(Mode mode, Activation activation, long seed, int width) {
+        return new ModelSpec(mode, new Architecture(F_INPUTS, width, DEPTH, CLASSES),
+                new Architecture(R_INPUTS, width, DEPTH, CLASSES), activation, seed);
     }
 
     /** CRC32C over the raw bits of every parameter value, in model order. */
