@@ -219,6 +219,8 @@ class GemmBitIdentityTest {
                 // A shared A beyond L2 (33 row panels x 1100 > 2^17 floats) with a plain B and n small
                 // enough that bands of rows replace it, on 2, 3 and 8 threads.
                 Arguments.of(129, 1000, 1100, EnumSet.of(Orientation.NN, Orientation.TN), true, false),
+                // A plain B beyond PLAIN_B_BEYOND_L3_FLOATS (2800 x 3100): one block of columns per thread.
+                Arguments.of(17, 3100, 2800, EnumSet.of(Orientation.NN, Orientation.TN), true, false),
                 // ... and a transposed B with a ragged last column panel.
                 Arguments.of(1000, 17, 300, EnumSet.of(Orientation.NT, Orientation.TT), true, true),
                 // n beyond one nc = 3072 block of B (two and three column blocks, ragged).

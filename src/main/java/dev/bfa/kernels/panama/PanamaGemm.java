@@ -144,6 +144,15 @@ final class PanamaGemm {
      * 8-13 % slower on the NT shapes.
      */
     static final int BLOCKS_PER_THREAD = 8;
+    /**
+     * A plain B of more floats than this (32 MB, the L3 of the Zen 4 it was measured on) is packed
+     * from memory, where the length of the runs read from each of its rows sets the pace: with A
+     * shared, C is then cut into one block of columns per thread instead of
+     * {@link #BLOCKS_PER_THREAD}, so that each block packs its part of B's rows in runs 8 x longer.
+     * 128 x 3072 x 3072 on two threads (B 36 MB), in pairs against eight blocks per thread: NN
+     * 1.14 x, TN 1.13 x (two blocks per thread gave about half of that).
+     */
+    static final long PLAIN_B_BEYOND_L3_FLOATS = 1L << 23;
 
     /**
      * One GEMM's parallel loop bodies (packing the shared operand, then the blocks of C), reused by
@@ -196,7 +205,9 @@ final class PanamaGemm {
                     // More blocks than threads along the split dimension; the grid's split is kept
                     // only as the decision of which dimension to cut.
                     int splitPanels = candidate == SharedOperand.A ? columnPanels : rowPanels;
-                    int blocks = Math.min(splitPanels, BLOCKS_PER_THREAD * threads);
+                    int blocksPerThread = !b.isTransposed() && (long) b.rows() * b.cols() > PLAIN_B_BEYOND_L3_FLOATS
+                            ? 1 : BLOCKS_PER_THREAD;
+                    int blocks = Math.min(splitPanels, blocksPerThread * threads);
                     rowParts = candidate == SharedOperand.A ? 1 : blocks;
                     columnParts = candidate == SharedOperand.A ? blocks : 1;
                     packing = true;
