@@ -149,8 +149,8 @@ final class PanamaGemm {
      * from memory, where the length of the runs read from each of its rows sets the pace: with A
      * shared, C is then cut into one block of columns per thread instead of
      * {@link #BLOCKS_PER_THREAD}, so that each block packs its part of B's rows in runs 8 x longer.
-     * 128 x 3072 x 3072 on two threads (B 36 MB), in pairs against eight blocks per thread: NN
-     * 1.14 x, TN 1.13 x (two blocks per thread gave about half of that).
+     * 128 x 3072 x 3072 on two threads (B 36 MB), in pairs: two blocks per thread against eight
+     * 1.056 x as fast NN and 1.062 x TN, one against two another 1.083 x and 1.063 x.
      */
     static final long PLAIN_B_BEYOND_L3_FLOATS = 1L << 23;
 
