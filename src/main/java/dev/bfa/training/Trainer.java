@@ -9,7 +9,9 @@ import dev.bfa.model.Network;
 import dev.bfa.model.Parameter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Trains F and R together (SPEC.md, "One training step"): each step draws one batch per network,
@@ -51,11 +53,15 @@ public final class Trainer implements AutoCloseable {
         Network r = model.reverse();
         List<Parameter> trained = new ArrayList<>(f.trainedParameters());
         trained.addAll(r.trainedParameters());
-        trained.sort(Comparator.comparingInt(p -> releasePosition(p, f, r)));
+        Map<Parameter, Integer> positions = new IdentityHashMap<>();
+        for (Parameter p : trained) {
+            positions.put(p, releasePosition(p, f, r));
+        }
+        trained.sort(Comparator.comparingInt(positions::get));
         this.optimizer = new Optimizer(optimizer, trained, kernels, pool);
         this.releasedAfter = new int[f.layerCount() + r.layerCount()];
         for (Parameter p : trained) {
-            int position = releasePosition(p, f, r);
+            int position = positions.get(p);
             releasedAfter[position] = Math.max(releasedAfter[position], this.optimizer.chunkEnd(p));
         }
         for (int position = 1; position < releasedAfter.length; position++) {

@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.IntPredicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -264,25 +265,24 @@ class ComputePoolTest {
     @ParameterizedTest(name = "threads={0}")
     @ValueSource(ints = {2, 3, 8})
     void longLoopsRunBackgroundTasksBesideTheirOwn(int threads) {
-        try (ComputePool pool = ComputePool.create(threads)) {
-            CountDownLatch backgroundRan = new CountDownLatch(1);
-            pool.beginBackground(1, t -> backgroundRan.countDown());
-            pool.releaseBackground(1);
-            pool.run(4 * threads, t -> awaitOrFail(backgroundRan));
-            pool.finishBackground();
-        }
+        loopWaitsForABackgroundTask(threads, 4 * threads, t -> true);
     }
 
     /** A thread out of tasks runs background tasks while another finishes the loop: here the loop's last task waits for one. */
     @ParameterizedTest(name = "threads={0}")
     @ValueSource(ints = {2, 3, 8})
     void idleThreadsRunBackgroundTasksUntilTheLoopEnds(int threads) {
+        loopWaitsForABackgroundTask(threads, 2, t -> t == 1);
+    }
+
+    /** Runs a loop of {@code count} tasks, those {@code waits} picks waiting until a released background task has run. */
+    private static void loopWaitsForABackgroundTask(int threads, int count, IntPredicate waits) {
         try (ComputePool pool = ComputePool.create(threads)) {
             CountDownLatch backgroundRan = new CountDownLatch(1);
             pool.beginBackground(1, t -> backgroundRan.countDown());
             pool.releaseBackground(1);
-            pool.run(2, t -> {
-                if (t == 1) {
+            pool.run(count, t -> {
+                if (waits.test(t)) {
                     awaitOrFail(backgroundRan);
                 }
             });
