@@ -24,18 +24,26 @@ public final class KernelProvider {
         }
     }
 
-    private static final Selection SELECTION = select(System.getProperty(VECTOR_BITS_PROPERTY, "auto"));
+    /**
+     * The choice, made when first asked for. Not a field of this class: the Panama classes read
+     * {@link #parseRequestedBits} while they initialize, and a choice made then would build the
+     * kernels from half-initialized classes (a Panama class touched first made it fall back to
+     * scalar with "/ by zero").
+     */
+    private static final class Chosen {
+        static final Selection SELECTION = select(System.getProperty(VECTOR_BITS_PROPERTY, "auto"));
+    }
 
     private KernelProvider() {
     }
 
     /** The kernels chosen for this JVM. */
     public static Kernels kernels() {
-        return SELECTION.kernels();
+        return Chosen.SELECTION.kernels();
     }
 
     public static Selection selection() {
-        return SELECTION;
+        return Chosen.SELECTION;
     }
 
     /** Parses a requested width: 0 for scalar, -1 for auto, else 128, 256 or 512. */

@@ -2,8 +2,12 @@ package dev.bfa.kernels;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URL;
+import java.net.URLClassLoader;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The bit-identity tests compare {@link KernelProvider#kernels()} with the reference. If the Panama
@@ -34,6 +38,26 @@ class KernelSelectionTest {
             assertThat(selection.vectorBits()).isEqualTo(requested);
         } else {
             assertThat(selection.vectorBits()).isEqualTo(selection.preferredBits());
+        }
+    }
+
+    /**
+     * The same choice whichever of the classes involved a program initializes first: each run loads
+     * the project's classes afresh in a class loader of its own, initializes {@code first}, then asks
+     * KernelProvider.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev.bfa.kernels.panama.PanamaGemm", "dev.bfa.kernels.panama.PanamaKernels",
+            "dev.bfa.kernels.panama.VectorMath", "dev.bfa.kernels.KernelProvider"})
+    void theChoiceDoesNotDependOnWhichClassIsInitializedFirst(String first) throws Exception {
+        URL classes = KernelProvider.class.getProtectionDomain().getCodeSource().getLocation();
+        try (URLClassLoader fresh = new URLClassLoader(new URL[] {classes}, ClassLoader.getPlatformClassLoader())) {
+            Class.forName(first, true, fresh);
+            Object selection = Class.forName(KernelProvider.class.getName(), true, fresh).getMethod("selection").invoke(null);
+            boolean simd = (boolean) selection.getClass().getMethod("simd").invoke(selection);
+            Object reason = selection.getClass().getMethod("reason").invoke(selection);
+            assertThat(simd).as("SIMD after initializing %s first; reason: %s", first, reason)
+                    .isEqualTo(KernelProvider.selection().simd());
         }
     }
 }
