@@ -223,6 +223,9 @@ class GemmBitIdentityTest {
                 Arguments.of(17, 3100, 2800, EnumSet.of(Orientation.NN, Orientation.TN), true, false),
                 // ... and a transposed B with a ragged last column panel.
                 Arguments.of(1000, 17, 300, EnumSet.of(Orientation.NT, Orientation.TT), true, true),
+                // A transposed B beside C's rows in one block (m <= mc), ragged in m, n and k: one thread
+                // shares A too, cutting C into blocks of columns.
+                Arguments.of(121, 1000, 300, EnumSet.of(Orientation.NT, Orientation.TT), true, true),
                 // n beyond one nc = 3072 block of B (two and three column blocks, ragged).
                 Arguments.of(9, 3100, 300, EnumSet.allOf(Orientation.class), true, true),
                 Arguments.of(3, 6200, 17, EnumSet.of(Orientation.NN, Orientation.TT), true, false));

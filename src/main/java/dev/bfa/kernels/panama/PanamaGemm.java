@@ -102,7 +102,8 @@ final class PanamaGemm {
      * where bands of rows replace it ({@link #rowBandsBeatSharedA}); B only when its packing is a transposition,
      * since a plain B packs with full vector copies, cheaply enough that sharing it did not pay
      * (the 1024 x 1024 x 128 TN weight gradient with its B shared measured from 12 % slower to
-     * 5 % faster on two threads, run to run).
+     * 5 % faster on two threads, run to run). A single thread shares A in one case, for the blocks
+     * of columns that come with it ({@code aloneWithTransposedB}).
      */
     enum SharedOperand { NONE, A, B }
 
@@ -190,7 +191,8 @@ final class PanamaGemm {
             this.columnPanels = columnPanels;
             this.threads = threads;
             sharedOperand = SharedOperand.NONE;
-            if (rowParts * columnParts > 1 && (rowParts == 1 || columnParts == 1) && multiplyAdds >= MIN_SHARED_WORK) {
+            boolean splitsOneDimension = rowParts * columnParts > 1 && (rowParts == 1 || columnParts == 1);
+            if ((splitsOneDimension || aloneWithTransposedB(threads, b, rowPanels)) && multiplyAdds >= MIN_SHARED_WORK) {
                 SharedOperand candidate = rowParts == 1 ? SharedOperand.A : SharedOperand.B;
                 long floats = (long) at.rows() * panelsOf(candidate) * panelWidth(candidate);
                 if (candidate == SharedOperand.A
@@ -213,6 +215,19 @@ final class PanamaGemm {
                     packing = true;
                 }
             }
+        }
+
+        /**
+         * Whether one thread takes A's shared packing and C's blocks of columns, as a split of the
+         * columns would. With a transposed B and C's rows in one block, a block's packed B (kc x
+         * 384 at n = 3072) and its part of C then stay in L2, where one block as wide as nc packs
+         * 3 MB of B out to L3 and sends all of C's rows there and back for every block of k. One
+         * thread, in pairs (two JVMs taking turns, both ways round): 128 x 3072 x k NT 1.07 x as
+         * fast at k = 784 and 1024, 1.11 x at 3072, the other m = 128 NT shapes 0.99-1.04 x; with
+         * a plain B, whose rows are then packed in shorter runs, it lost up to 10 %.
+         */
+        private boolean aloneWithTransposedB(int threads, FloatMatrix b, int rowPanels) {
+            return threads == 1 && b.isTransposed() && rowPanels * MR <= blocking.mc();
         }
 
         /** The operand as {@link #pack} reads it: logically k x width. */
