@@ -42,7 +42,7 @@ def main():
     parser.add_argument("--threads", type=positive, default=1)
     parser.add_argument("--pairs", type=positive, default=10)
     parser.add_argument("--warm", type=seconds, default=3.0, help="seconds of GEMMs per side before a shape's pairs")
-    parser.add_argument("--min-time", type=seconds, default=0.3, help="seconds a turn lasts at least")
+    parser.add_argument("--min-time", type=seconds, default=0.3, help="seconds a turn lasts at least (either side)")
     parser.add_argument("shapes", nargs="+", type=shape, metavar="MxNxK:OP")
     args = parser.parse_args()
     a = GemmTurns(args.a, args.threads, args.a_opts, name="side A")
@@ -53,7 +53,8 @@ def main():
         for side in (a, b):
             side.ask(f"shape {m} {n} {k} {op}")
             side.ask(f"warm {args.warm}")
-        calls = max(1, int(args.min_time / (float(a.ask("run 3")) / 3)) + 1)
+        fastest_call = min(float(side.ask("run 3")) / 3 for side in (a, b))
+        calls = int(args.min_time / fastest_call) + 1
         flop = 2.0 * m * n * k * calls / 1e9
         ratios, a_speed, b_speed = [], [], []
         for pair in range(args.pairs):

@@ -87,7 +87,7 @@ public final class InfoCommand implements Callable<Integer> {
 
     /**
      * {@link KernelProvider#selection()}, with a bad {@code -Dbfa.vector.bits} (which fails the
-     * provider's class initialisation) reported as a usage error instead of a stack trace.
+     * initialisation of the provider's choice) reported as a usage error instead of a stack trace.
      */
     static KernelProvider.Selection kernelSelection() {
         try {

@@ -5,7 +5,7 @@ import java.lang.invoke.MethodType;
 import java.util.Locale;
 
 /**
- * Chooses the kernel implementation once, at start-up, and says why.
+ * Chooses the kernel implementation once per JVM, when first asked, and says why.
  *
  * <p>The system property {@value #VECTOR_BITS_PROPERTY} selects: {@code auto} (default: the
  * widest vector the CPU offers), {@code 512}, {@code 256} or {@code 128} (forced width, so one

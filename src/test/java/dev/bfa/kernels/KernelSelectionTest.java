@@ -54,10 +54,10 @@ class KernelSelectionTest {
         try (URLClassLoader fresh = new URLClassLoader(new URL[] {classes}, ClassLoader.getPlatformClassLoader())) {
             Class.forName(first, true, fresh);
             Object selection = Class.forName(KernelProvider.class.getName(), true, fresh).getMethod("selection").invoke(null);
-            boolean simd = (boolean) selection.getClass().getMethod("simd").invoke(selection);
+            int bits = (int) selection.getClass().getMethod("vectorBits").invoke(selection);
             Object reason = selection.getClass().getMethod("reason").invoke(selection);
-            assertThat(simd).as("SIMD after initializing %s first; reason: %s", first, reason)
-                    .isEqualTo(KernelProvider.selection().simd());
+            assertThat(bits).as("vector bits after initializing %s first; reason: %s", first, reason)
+                    .isEqualTo(KernelProvider.selection().vectorBits());
         }
     }
 }

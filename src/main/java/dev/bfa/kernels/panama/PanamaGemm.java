@@ -192,7 +192,7 @@ final class PanamaGemm {
             this.threads = threads;
             sharedOperand = SharedOperand.NONE;
             boolean splitsOneDimension = rowParts * columnParts > 1 && (rowParts == 1 || columnParts == 1);
-            if ((splitsOneDimension || aloneWithTransposedB(threads, b, rowPanels)) && multiplyAdds >= MIN_SHARED_WORK) {
+            if ((splitsOneDimension || aloneWithTransposedB(threads, b, c)) && multiplyAdds >= MIN_SHARED_WORK) {
                 SharedOperand candidate = rowParts == 1 ? SharedOperand.A : SharedOperand.B;
                 long floats = (long) at.rows() * panelsOf(candidate) * panelWidth(candidate);
                 if (candidate == SharedOperand.A
@@ -221,13 +221,14 @@ final class PanamaGemm {
          * Whether one thread takes A's shared packing and C's blocks of columns, as a split of the
          * columns would. With a transposed B and C's rows in one block, a block's packed B (kc x
          * 384 at n = 3072) and its part of C then stay in L2, where one block as wide as nc packs
-         * 3 MB of B out to L3 and sends all of C's rows there and back for every block of k. One
-         * thread, in pairs (two JVMs taking turns, both ways round): 128 x 3072 x k NT 1.07 x as
-         * fast at k = 784 and 1024, 1.11 x at 3072, the other m = 128 NT shapes 0.99-1.04 x; with
-         * a plain B, whose rows are then packed in shorter runs, it lost up to 10 %.
+         * 3 MB of B out to L3 and sends all of C's rows there and back for every block of k. On
+         * the Zen 4 (1 MB of L2), one thread, in pairs (two JVMs taking turns, both ways round):
+         * 128 x 3072 x k NT 1.07 x as fast at k = 784 and 1024, 1.11 x at 3072; the narrower m =
+         * 128 NT shapes 0.99-1.04 x, no clear change. With a plain B, whose rows are then packed
+         * in shorter runs, it lost up to 10 %.
          */
-        private boolean aloneWithTransposedB(int threads, FloatMatrix b, int rowPanels) {
-            return threads == 1 && b.isTransposed() && rowPanels * MR <= blocking.mc();
+        private boolean aloneWithTransposedB(int threads, FloatMatrix b, FloatMatrix c) {
+            return threads == 1 && b.isTransposed() && c.rows() <= blocking.mc();
         }
 
         /** The operand as {@link #pack} reads it: logically k x width. */
