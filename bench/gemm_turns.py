@@ -1,5 +1,5 @@
-"""What the scripts that drive bfa's GemmTurns share (gemm_launches.py, gemm_ab.py): argument
-types and the GemmTurns process itself."""
+"""What the scripts that drive bfa's GemmTurns share (gemm_launches.py, gemm_ab.py,
+openblas_sgemm.py --paired): argument types and the GemmTurns process itself."""
 import argparse
 import os
 import subprocess
@@ -41,7 +41,7 @@ class GemmTurns:
         self.name = name
         self.proc = subprocess.Popen([os.path.join(root, "bfa"), "bench", "--main", "GemmTurns", str(threads)],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1, env=env)
-        self._answer()  # its "ready" line
+        self.ready = self._answer()  # "ready <kernels>, <threads> thread(s)"
 
     def ask(self, command):
         self.proc.stdin.write(command + "\n")

@@ -52,6 +52,8 @@ import platform
 import sys
 import time
 
+from gemm_turns import GemmTurns
+
 SHAPES = [(128, n, k) for n in (784, 1024, 3072) for k in (784, 1024, 3072)] + [(1024, 1024, 1024)]
 OPS = ("NN", "NT", "TN")
 
@@ -275,32 +277,6 @@ def loadavg():
         return None
 
 
-class BfaTurns:
-    """bfa's GEMM in a child JVM that runs a number of calls when told (bench/.../GemmTurns.java)."""
-
-    def __init__(self, threads):
-        import subprocess
-        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        self.proc = subprocess.Popen([os.path.join(root, "bfa"), "bench", "--main", "GemmTurns", str(threads)],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
-        self.name = self._answer()
-
-    def _answer(self):
-        line = self.proc.stdout.readline()
-        if not line:
-            sys.exit(f"ERROR: bfa's GemmTurns stopped (exit {self.proc.wait()})")
-        return line.strip()
-
-    def ask(self, command):
-        self.proc.stdin.write(command + "\n")
-        self.proc.stdin.flush()
-        return self._answer()
-
-    def close(self):
-        self.proc.stdin.close()
-        self.proc.wait()
-
-
 def quartiles(xs):
     xs = sorted(xs)
     at = lambda q: xs[int(q * (len(xs) - 1) + 0.5)]  # noqa: E731  nearest rank, halves up, as bench/Quantiles.java
@@ -343,9 +319,9 @@ def measure_paired(bfa, m, n, k, op, pairs, min_time, rng):
 
 
 def main_paired(ops, shapes, meta):
-    bfa = BfaTurns(ARGS.threads)
-    meta["bfa"] = bfa.name
-    print(f"# bfa: {bfa.name}; {ARGS.repeats} pairs of turns of >= {ARGS.min_time} s per shape")
+    bfa = GemmTurns(threads=ARGS.threads)
+    meta["bfa"] = bfa.ready
+    print(f"# bfa: {bfa.ready}; {ARGS.repeats} pairs of turns of >= {ARGS.min_time} s per shape")
     rng = np.random.default_rng(12345)
     first = shapes[0]
     bfa.ask(f"shape {first[0]} {first[1]} {first[2]} {ops[0]}")
