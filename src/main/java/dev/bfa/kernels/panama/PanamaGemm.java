@@ -460,23 +460,26 @@ final class PanamaGemm {
 
     /**
      * A panel of an operand whose storage rows run along k. Whole VL x VL blocks (VL storage rows,
-     * VL floats of each) are transposed in registers ({@link #transposeBlock}); what is left, the
-     * columns of a ragged panel or of a panel narrower than a vector (A's) and the last
-     * {@code kc % VL} rows of k, goes through {@link #copyTransposed}, and the columns past
-     * {@code w} are zeros. On a Zen 4 (512-bit) the blocks cost about 0.3 ns per float against
-     * 0.9-1.2 for the copy, which had taken 43 % of the JFR samples of a 128 x 3072 x 1024 NT GEMM;
-     * on an AVX2 Zen 3 the same idea measured no faster, reading B's 1 KB runs being the limit there.
+     * VL floats of each) are transposed in registers ({@link #transposeBlock}), and so are whole
+     * panels half a vector wide (A's), VL deep at a time; what is left, the columns of a ragged
+     * panel or of other narrow panels and the last {@code kc % VL} rows of k, goes through {@link
+     * #copyTransposed}, and the columns past {@code w} are zeros. On a Zen 4 (512-bit) the blocks
+     * cost about 0.3 ns per float against 0.9-1.2 for the copy, which had taken 43 % of the JFR
+     * samples of a 128 x 3072 x 1024 NT GEMM; on an AVX2 Zen 3 the same idea measured no faster,
+     * reading B's 1 KB runs being the limit there.
      */
     private static void packTransposedPanel(FloatMatrix view, int k0, int kc, int jStart, int w, int panelWidth,
                                             float[] dst, int base, float[] lines) {
-        int blockColumns = TRANSPOSES_IN_REGISTERS && panelWidth % VL == 0 ? w / VL * VL : 0;
+        boolean halfWidth = 2 * panelWidth == VL && w == panelWidth;
+        int blockColumns = !TRANSPOSES_IN_REGISTERS ? 0 : halfWidth ? w : panelWidth % VL == 0 ? w / VL * VL : 0;
         int blockDepth = blockColumns > 0 ? kc / VL * VL : 0;
         MemorySegment src = view.segment();
         long ld = (long) view.ld() * FLOAT_BYTES;
         for (int jj = 0; jj < blockColumns; jj += VL) {
             long row = view.storageOffset(jStart + jj, k0);
             for (int kk = 0; kk < blockDepth; kk += VL) {
-                transposeBlock(src, row + (long) kk * FLOAT_BYTES, ld, dst, base + kk * panelWidth + jj, panelWidth);
+                transposeBlock(src, row + (long) kk * FLOAT_BYTES, ld, dst, base + kk * panelWidth + jj, panelWidth,
+                        halfWidth);
             }
         }
         copyTransposed(view, k0, blockDepth, kc, jStart, 0, blockColumns, panelWidth, dst, base, lines);
@@ -535,25 +538,49 @@ final class PanamaGemm {
     }
 
     /**
-     * Transposes the VL x VL block whose row r is the VL floats at {@code from + r * ld} of
-     * {@code src} into {@code dst}, row t at {@code to + t * stride}: log2(VL) stages of two-row lane
-     * selections (one two-table permute each where the CPU has it). Written for 16 rows; with
-     * narrower vectors the rows and stages past VL are constant-false branches that C2 removes.
+     * The lane selections that end a half-width {@link #transposeBlock}: the first makes a vector of
+     * the lower halves of two rows, the second of their upper halves.
      */
-    private static void transposeBlock(MemorySegment src, long from, long ld, float[] dst, int to, int stride) {
+    private static final float[] HALF_MERGES = halfMerges();
+
+    private static float[] halfMerges() {
+        int half = VL / 2;
+        float[] merges = new float[2 * VL];
+        for (int t = 0; t < VL; t++) {
+            int lane = t % half;
+            int fromSecond = t < half ? 0 : VL;
+            merges[t] = fromSecond + lane;
+            merges[VL + t] = fromSecond + half + lane;
+        }
+        return merges;
+    }
+
+    /**
+     * Transposes the block whose row r is the VL floats at {@code from + r * ld} of {@code src}
+     * into {@code dst}, row t at {@code to + t * stride}: log2 of its height in stages of two-row
+     * lane selections (one two-table permute each where the CPU has it). The block is VL rows high,
+     * or VL / 2 with {@code halfWidth}, for a panel half a vector wide (A's 8 x 16 at 512 bits, 4 x
+     * 8 at 256), whose rows then hold two rows of the result each (row r: rows r and r + VL / 2 of
+     * the transposition, in its lower and upper half), merged in pairs into whole vectors; {@code
+     * stride} is then VL / 2, the result contiguous. Written for 16 rows; with narrower vectors the
+     * rows and stages past VL are constant-false branches that C2 removes.
+     */
+    private static void transposeBlock(MemorySegment src, long from, long ld, float[] dst, int to, int stride,
+                                       boolean halfWidth) {
+        int rows = halfWidth ? VL / 2 : VL;
         FloatVector r0 = FloatVector.fromMemorySegment(SPECIES, src, from, NATIVE);
         FloatVector r1 = FloatVector.fromMemorySegment(SPECIES, src, from + ld, NATIVE);
         FloatVector r2 = FloatVector.fromMemorySegment(SPECIES, src, from + 2 * ld, NATIVE);
         FloatVector r3 = FloatVector.fromMemorySegment(SPECIES, src, from + 3 * ld, NATIVE);
         FloatVector r4 = r0, r5 = r0, r6 = r0, r7 = r0;
         FloatVector r8 = r0, r9 = r0, r10 = r0, r11 = r0, r12 = r0, r13 = r0, r14 = r0, r15 = r0;
-        if (VL > 4) {
+        if (rows > 4) {
             r4 = FloatVector.fromMemorySegment(SPECIES, src, from + 4 * ld, NATIVE);
             r5 = FloatVector.fromMemorySegment(SPECIES, src, from + 5 * ld, NATIVE);
             r6 = FloatVector.fromMemorySegment(SPECIES, src, from + 6 * ld, NATIVE);
             r7 = FloatVector.fromMemorySegment(SPECIES, src, from + 7 * ld, NATIVE);
         }
-        if (VL > 8) {
+        if (rows > 8) {
             r8 = FloatVector.fromMemorySegment(SPECIES, src, from + 8 * ld, NATIVE);
             r9 = FloatVector.fromMemorySegment(SPECIES, src, from + 9 * ld, NATIVE);
             r10 = FloatVector.fromMemorySegment(SPECIES, src, from + 10 * ld, NATIVE);
@@ -568,11 +595,11 @@ final class PanamaGemm {
         FloatVector t;
         t = lower.selectFrom(r0, r1); r1 = upper.selectFrom(r0, r1); r0 = t;
         t = lower.selectFrom(r2, r3); r3 = upper.selectFrom(r2, r3); r2 = t;
-        if (VL > 4) {
+        if (rows > 4) {
             t = lower.selectFrom(r4, r5); r5 = upper.selectFrom(r4, r5); r4 = t;
             t = lower.selectFrom(r6, r7); r7 = upper.selectFrom(r6, r7); r6 = t;
         }
-        if (VL > 8) {
+        if (rows > 8) {
             t = lower.selectFrom(r8, r9); r9 = upper.selectFrom(r8, r9); r8 = t;
             t = lower.selectFrom(r10, r11); r11 = upper.selectFrom(r10, r11); r10 = t;
             t = lower.selectFrom(r12, r13); r13 = upper.selectFrom(r12, r13); r12 = t;
@@ -582,17 +609,17 @@ final class PanamaGemm {
         upper = FloatVector.fromArray(SPECIES, TRANSPOSE_SELECTIONS, 3 * VL);
         t = lower.selectFrom(r0, r2); r2 = upper.selectFrom(r0, r2); r0 = t;
         t = lower.selectFrom(r1, r3); r3 = upper.selectFrom(r1, r3); r1 = t;
-        if (VL > 4) {
+        if (rows > 4) {
             t = lower.selectFrom(r4, r6); r6 = upper.selectFrom(r4, r6); r4 = t;
             t = lower.selectFrom(r5, r7); r7 = upper.selectFrom(r5, r7); r5 = t;
         }
-        if (VL > 8) {
+        if (rows > 8) {
             t = lower.selectFrom(r8, r10); r10 = upper.selectFrom(r8, r10); r8 = t;
             t = lower.selectFrom(r9, r11); r11 = upper.selectFrom(r9, r11); r9 = t;
             t = lower.selectFrom(r12, r14); r14 = upper.selectFrom(r12, r14); r12 = t;
             t = lower.selectFrom(r13, r15); r15 = upper.selectFrom(r13, r15); r13 = t;
         }
-        if (VL > 4) {
+        if (rows > 4) {
             lower = FloatVector.fromArray(SPECIES, TRANSPOSE_SELECTIONS, 4 * VL);
             upper = FloatVector.fromArray(SPECIES, TRANSPOSE_SELECTIONS, 5 * VL);
             t = lower.selectFrom(r0, r4); r4 = upper.selectFrom(r0, r4); r0 = t;
@@ -600,7 +627,7 @@ final class PanamaGemm {
             t = lower.selectFrom(r2, r6); r6 = upper.selectFrom(r2, r6); r2 = t;
             t = lower.selectFrom(r3, r7); r7 = upper.selectFrom(r3, r7); r3 = t;
         }
-        if (VL > 8) {
+        if (rows > 8) {
             t = lower.selectFrom(r8, r12); r12 = upper.selectFrom(r8, r12); r8 = t;
             t = lower.selectFrom(r9, r13); r13 = upper.selectFrom(r9, r13); r9 = t;
             t = lower.selectFrom(r10, r14); r14 = upper.selectFrom(r10, r14); r10 = t;
@@ -616,17 +643,33 @@ final class PanamaGemm {
             t = lower.selectFrom(r6, r14); r14 = upper.selectFrom(r6, r14); r6 = t;
             t = lower.selectFrom(r7, r15); r15 = upper.selectFrom(r7, r15); r7 = t;
         }
+        if (halfWidth) {
+            int second = rows * stride;
+            lower = FloatVector.fromArray(SPECIES, HALF_MERGES, 0);
+            upper = FloatVector.fromArray(SPECIES, HALF_MERGES, VL);
+            lower.selectFrom(r0, r1).intoArray(dst, to);
+            upper.selectFrom(r0, r1).intoArray(dst, to + second);
+            lower.selectFrom(r2, r3).intoArray(dst, to + 2 * stride);
+            upper.selectFrom(r2, r3).intoArray(dst, to + second + 2 * stride);
+            if (rows > 4) {
+                lower.selectFrom(r4, r5).intoArray(dst, to + 4 * stride);
+                upper.selectFrom(r4, r5).intoArray(dst, to + second + 4 * stride);
+                lower.selectFrom(r6, r7).intoArray(dst, to + 6 * stride);
+                upper.selectFrom(r6, r7).intoArray(dst, to + second + 6 * stride);
+            }
+            return;
+        }
         r0.intoArray(dst, to);
         r1.intoArray(dst, to + stride);
         r2.intoArray(dst, to + 2 * stride);
         r3.intoArray(dst, to + 3 * stride);
-        if (VL > 4) {
+        if (rows > 4) {
             r4.intoArray(dst, to + 4 * stride);
             r5.intoArray(dst, to + 5 * stride);
             r6.intoArray(dst, to + 6 * stride);
             r7.intoArray(dst, to + 7 * stride);
         }
-        if (VL > 8) {
+        if (rows > 8) {
             r8.intoArray(dst, to + 8 * stride);
             r9.intoArray(dst, to + 9 * stride);
             r10.intoArray(dst, to + 10 * stride);
