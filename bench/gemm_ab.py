@@ -17,14 +17,7 @@ import argparse
 import os
 import statistics
 
-from gemm_turns import ROOT, GemmTurns, dims, positive, seconds
-
-
-def shape(text):
-    spec, _, op = text.partition(":")
-    if op not in ("NN", "NT", "TN", "TT"):
-        raise argparse.ArgumentTypeError(f"shape {text!r} does not end in :OP with OP one of NN NT TN TT")
-    return dims(spec) + (op,)
+from gemm_turns import ROOT, GemmTurns, positive, seconds, shape
 
 
 def checkout(text):

@@ -1,5 +1,5 @@
 """What the scripts that drive bfa's GemmTurns share (gemm_launches.py, gemm_ab.py,
-openblas_sgemm.py --paired): argument types and the GemmTurns process itself."""
+gemm_two_processes.py, openblas_sgemm.py --paired): argument types and the GemmTurns process itself."""
 import argparse
 import os
 import subprocess
@@ -28,6 +28,14 @@ def dims(text):
     if len(parts) != 3 or not all(p.isdigit() and int(p) > 0 for p in parts):
         raise argparse.ArgumentTypeError(f"shape {text!r} is not MxNxK with positive integers")
     return tuple(int(p) for p in parts)
+
+
+def shape(text):
+    """MxNxK:OP as (m, n, k, op), OP one of NN NT TN TT."""
+    spec, _, op = text.partition(":")
+    if op not in ("NN", "NT", "TN", "TT"):
+        raise argparse.ArgumentTypeError(f"shape {text!r} does not end in :OP with OP one of NN NT TN TT")
+    return dims(spec) + (op,)
 
 
 class GemmTurns:
