@@ -304,7 +304,7 @@ final class PanamaGemm {
          * thread reads a plain B's rows on from where its previous block stopped. On the Zen 5, two
          * threads, C's columns in 16 blocks: 1.07-1.15 x as fast at n = 3072 with a plain B (in
          * pairs both ways round), about the same elsewhere; with unequal blocks (n = 784, 25
-         * panels) 0.95-1.05 x, so those stay interleaved. Any thread can still take any task, so
+         * panels) 0.95-1.00 x, so those stay interleaved. Any thread can still take any task, so
          * one that runs slow takes fewer; which thread computes a block never changes its result.
          */
         private int blockOf(int task) {
