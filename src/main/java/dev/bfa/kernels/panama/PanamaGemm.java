@@ -494,7 +494,7 @@ final class PanamaGemm {
      */
     private static void packTransposedPanel(FloatMatrix view, int k0, int kc, int jStart, int w, int panelWidth,
                                             float[] dst, int base, float[] lines) {
-        boolean halfWidth = 2 * panelWidth == VL && w == panelWidth;
+        boolean halfWidth = VL >= 8 && 2 * panelWidth == VL && w == panelWidth;
         int blockColumns = !TRANSPOSES_IN_REGISTERS ? 0 : halfWidth ? w : panelWidth % VL == 0 ? w / VL * VL : 0;
         int blockDepth = blockColumns > 0 ? kc / VL * VL : 0;
         MemorySegment src = view.segment();
@@ -586,8 +586,8 @@ final class PanamaGemm {
      * or VL / 2 with {@code halfWidth}, for a panel half a vector wide (A's 8 x 16 at 512 bits, 4 x
      * 8 at 256), whose rows then hold two rows of the result each (row r: rows r and r + VL / 2 of
      * the transposition, in its lower and upper half), merged in pairs into whole vectors; {@code
-     * stride} is then VL / 2, the result contiguous. Written for 16 rows; with narrower vectors the
-     * rows and stages past VL are constant-false branches that C2 removes.
+     * stride} is then VL / 2, the result contiguous. Written for 16 rows; the rows and stages past
+     * the block's height are skipped, and those past VL are constant-false branches that C2 removes.
      */
     private static void transposeBlock(MemorySegment src, long from, long ld, float[] dst, int to, int stride,
                                        boolean halfWidth) {
