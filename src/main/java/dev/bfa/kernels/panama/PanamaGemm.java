@@ -223,9 +223,6 @@ final class PanamaGemm {
                     int blocksPerThread = !b.isTransposed() && (long) b.rows() * b.cols() > PLAIN_B_BEYOND_L3_FLOATS
                             ? 1 : BLOCKS_PER_THREAD;
                     int blocks = Math.min(splitPanels, blocksPerThread * threads);
-                    if (blocks >= threads) {
-                        blocks -= blocks % threads;
-                    }
                     adjacentRuns = splitPanels % blocks == 0 && blocks % threads == 0;
                     rowParts = candidate == SharedOperand.A ? 1 : blocks;
                     columnParts = candidate == SharedOperand.A ? blocks : 1;
