@@ -11,6 +11,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 
@@ -55,6 +56,8 @@ final class PanamaGemm {
     private final Blocking blocking = Blocking.forMicroKernel(MR, NR);
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(() -> new Workspace(blocking));
     private final ThreadLocal<Job> jobs = ThreadLocal.withInitial(Job::new);
+    /** Numbers the calls, so that a thread knows whether its {@link Workspace#wholePanels} are this call's. */
+    private static final AtomicLong CALLS = new AtomicLong();
 
     Blocking blocking() {
         return blocking;
@@ -67,6 +70,14 @@ final class PanamaGemm {
         /** Rows of a transposed operand on their way into a panel. */
         final float[] lines;
         final MemorySegment edgeTile;
+        /**
+         * All of the {@link WholeOperand}'s panels, for every block of k, each block laid out as
+         * {@link #pack} writes it: block {@code pc} starts at {@code pc * panels * panelWidth}.
+         * Grows, never shrinks.
+         */
+        float[] wholePanels = new float[0];
+        /** The call whose operand {@link #wholePanels} holds; 0 for none. */
+        long wholePanelsCall;
 
         Workspace(Blocking b) {
             packedA = new float[b.mc() * b.kc()];
@@ -92,10 +103,6 @@ final class PanamaGemm {
         Job job = jobs.get();
         job.set(a.transpose(), b, c, accumulate, grid, rowPanels, columnPanels, pool.threads(), multiplyAdds);
         try {
-            if (job.sharedOperand != SharedOperand.NONE) {
-                pool.run(job.packTasks(), job);
-                job.packing = false;
-            }
             pool.run(job.computeTasks(), job);
         } finally {
             job.clear();
@@ -103,10 +110,20 @@ final class PanamaGemm {
     }
 
     /**
-     * Which operand one call packs once for all its threads. When the grid splits only one
-     * dimension of C, every block needs all of the other operand; packing it once (its panels
-     * split among the threads) removes the copy each thread would pack, and lets C be cut into
-     * more blocks than threads, which the pool hands out as threads come free. A is shared (plain
+     * Which operand every block of C shares, packed whole by each thread once per call. When the
+     * grid splits only one dimension of C, every block needs all of the other operand; packing it
+     * once per thread rather than once per block lets C be cut into more blocks than threads,
+     * which the pool hands out as threads come free. Each thread packs all of it into its own
+     * buffer ({@link Workspace#wholePanels}), as the first thing it does in the call: packed once
+     * for all the threads, its panels split among them in a parallel loop of its own before the
+     * blocks, it cost two threads more than the copies it saved. On the Zen 5, 128 x 784 x 1024
+     * and 128 x 3072 x 1024 NN, that loop took 54-72 us of wall time and 100-116 us of the
+     * threads' time, where each
+     * thread packs all of A on its own in 25-42 us: every line a thread writes there had been
+     * read by the other core in the previous call and must be taken back from it, and the loop
+     * ends in a wait for the slower thread. In pairs on two threads (the same build, one way or
+     * the other): 128 x 784 x 1024 NN 1.10 x as fast, 128 x 1024 x 1024 NN 1.09 x, NT 1.11 x,
+     * 128 x 3072 x 1024 NN 1.03 x, 128 x 3072 x 784 TN 1.05 x. A is shared (plain
      * or transposed: 128 x 784 x 3072 TN ran 11 % faster on two threads with its plain A shared,
      * when A's rows were still copied with masks) unless it outgrows L2 beside a plain, narrow B,
      * where bands of rows replace it ({@link #rowBandsBeatSharedA}); B only when its packing is a transposition,
@@ -144,8 +161,11 @@ final class PanamaGemm {
      */
     static final int SHARED_A_BEYOND_L2_FLOATS = 1 << 17;
     /**
-     * Below this many multiply-adds a shared packing's second parallel loop (a hand-off of a few
-     * microseconds) is not won back: 128 x 10 x 1024 NT (1.3 million) was no faster shared.
+     * Below this many multiply-adds the blocks of a shared operand are too small to pay for
+     * themselves: set by the hand-off of the parallel packing loop that came before them (128 x 10
+     * x 1024 NT, 1.3 million, was no faster shared), and kept without that loop: sharing from any
+     * size, in pairs on two threads, ran 64 x 784 x 64 NN (3.2 million) 0.89 x as fast, 128 x 10
+     * x 1024 NT, 128 x 128 x 256 and 128 x 64 x 784 NN 0.99-1.04 x.
      */
     static final long MIN_SHARED_WORK = 1L << 22;
     /**
@@ -166,9 +186,8 @@ final class PanamaGemm {
     static final long PLAIN_B_BEYOND_L3_FLOATS = 1L << 23;
 
     /**
-     * One GEMM's parallel loop bodies (packing the shared operand, then the blocks of C), reused by
-     * every call from the same thread so that a call allocates nothing (a capturing lambda would be
-     * a new object per call).
+     * One GEMM's parallel loop body, the blocks of C, reused by every call from the same thread so
+     * that a call allocates nothing (a capturing lambda would be a new object per call).
      */
     private final class Job implements ComputePool.Task {
         private FloatMatrix at;
@@ -183,13 +202,8 @@ final class PanamaGemm {
         private SharedOperand sharedOperand = SharedOperand.NONE;
         /** Whether a thread's blocks of C are adjacent ({@link #blockOf}). */
         private boolean adjacentRuns;
-        /** Whether the pool is running the packing loop (else the blocks of C). */
-        private boolean packing;
-        /**
-         * The shared operand's panels for every block of k, each block laid out as {@link #pack}
-         * writes it: block {@code pc} starts at {@code pc * panels * panelWidth}. Grows, never shrinks.
-         */
-        private float[] sharedPanels = new float[0];
+        /** This call's number from {@link #CALLS}. */
+        private long call;
 
         void set(FloatMatrix at, FloatMatrix b, FloatMatrix c, boolean accumulate, long grid, int rowPanels,
                  int columnPanels, int threads, long multiplyAdds) {
@@ -202,6 +216,7 @@ final class PanamaGemm {
             this.rowPanels = rowPanels;
             this.columnPanels = columnPanels;
             this.threads = threads;
+            call = CALLS.incrementAndGet();
             sharedOperand = SharedOperand.NONE;
             adjacentRuns = false;
             boolean splitsOneDimension = rowParts * columnParts > 1 && (rowParts == 1 || columnParts == 1);
@@ -214,9 +229,6 @@ final class PanamaGemm {
                     columnParts = 1;
                 } else if (floats <= MAX_SHARED_FLOATS && (candidate == SharedOperand.A || viewOf(candidate).isTransposed())) {
                     sharedOperand = candidate;
-                    if (sharedPanels.length < floats) {
-                        sharedPanels = new float[(int) floats];
-                    }
                     // More blocks than threads along the split dimension; the grid's split is kept
                     // only as the decision of which dimension to cut.
                     int splitPanels = candidate == SharedOperand.A ? columnPanels : rowPanels;
@@ -226,7 +238,6 @@ final class PanamaGemm {
                     adjacentRuns = splitPanels % blocks == 0 && blocks % threads == 0;
                     rowParts = candidate == SharedOperand.A ? 1 : blocks;
                     columnParts = candidate == SharedOperand.A ? blocks : 1;
-                    packing = true;
                 }
             }
         }
@@ -258,11 +269,6 @@ final class PanamaGemm {
             return operand == SharedOperand.A ? MR : NR;
         }
 
-        /** Packing tasks: every block of k, its panels in one group per thread. */
-        int packTasks() {
-            return ceilDiv(at.rows(), blocking.kc()) * threads;
-        }
-
         int computeTasks() {
             return rowParts * columnParts;
         }
@@ -272,15 +278,10 @@ final class PanamaGemm {
             at = null;
             b = null;
             c = null;
-            packing = false;
         }
 
         @Override
         public void run(int task) {
-            if (packing) {
-                packSharedPart(task);
-                return;
-            }
             int block = blockOf(task);
             int rowBlock = block / columnParts;
             int colBlock = block % columnParts;
@@ -288,9 +289,11 @@ final class PanamaGemm {
             int i1 = Math.min(c.rows(), Partition.start(rowBlock + 1, rowPanels, rowParts) * MR);
             int j0 = Partition.start(colBlock, columnPanels, columnParts) * NR;
             int j1 = Math.min(c.cols(), Partition.start(colBlock + 1, columnPanels, columnParts) * NR);
-            float[] sharedA = sharedOperand == SharedOperand.A ? sharedPanels : null;
-            float[] sharedB = sharedOperand == SharedOperand.B ? sharedPanels : null;
-            computeBlock(at, b, c, i0, i1, j0, j1, accumulate, workspaces.get(), sharedA, sharedB);
+            Workspace ws = workspaces.get();
+            float[] shared = sharedOperand == SharedOperand.NONE ? null : wholeSharedOperand(ws);
+            float[] sharedA = sharedOperand == SharedOperand.A ? shared : null;
+            float[] sharedB = sharedOperand == SharedOperand.B ? shared : null;
+            computeBlock(at, b, c, i0, i1, j0, j1, accumulate, ws, sharedA, sharedB);
         }
 
         /**
@@ -309,24 +312,24 @@ final class PanamaGemm {
             return adjacentRuns ? task % threads * runLength + task / threads : task;
         }
 
-        /** Packs one group of the shared operand's panels for one block of k. */
-        private void packSharedPart(int task) {
-            int kc = blocking.kc();
-            int pc = (task / threads) * kc;
-            int group = task % threads;
+        /** The shared operand's panels in this thread's workspace, packed by the first block it takes. */
+        private float[] wholeSharedOperand(Workspace ws) {
+            if (ws.wholePanelsCall == call) {
+                return ws.wholePanels;
+            }
             FloatMatrix view = viewOf(sharedOperand);
             int panels = panelsOf(sharedOperand);
             int width = panelWidth(sharedOperand);
-            int firstPanel = Partition.start(group, panels, threads);
-            int endPanel = Partition.start(group + 1, panels, threads);
-            if (firstPanel == endPanel) {
-                return;
+            long floats = (long) view.rows() * panels * width;
+            if (ws.wholePanels.length < floats) {
+                ws.wholePanels = new float[(int) floats];
             }
-            int blockK = Math.min(kc, view.rows() - pc);
-            int j0 = firstPanel * width;
-            int j1 = Math.min(view.cols(), endPanel * width);
-            int offset = pc * panels * width + firstPanel * blockK * width;
-            pack(view, pc, blockK, j0, j1 - j0, width, sharedPanels, offset, blockK * width, workspaces.get());
+            for (int pc = 0; pc < view.rows(); pc += blocking.kc()) {
+                int blockK = Math.min(blocking.kc(), view.rows() - pc);
+                pack(view, pc, blockK, 0, view.cols(), width, ws.wholePanels, pc * panels * width, blockK * width, ws);
+            }
+            ws.wholePanelsCall = call;
+            return ws.wholePanels;
         }
     }
 
