@@ -27,6 +27,9 @@ import jdk.incubator.vector.VectorMask;
  *         for ir in mc step MR   micro-kernel: C[mr x nr] += A-panel · B-panel
  * </pre>
  *
+ * A plain B whose block of columns is only part of its rows is packed a sliver at a time instead,
+ * by the first micro-kernel that uses the sliver ({@link #packsSliversInKernel}).
+ *
  * Every C element is one fma chain over ascending k: blocks of k continue the chain through C,
  * whose stored floats are exact, so the result equals the scalar reference for any blocking and
  * any split of C across threads. Threads own disjoint blocks of C; k is never split.
@@ -352,10 +355,11 @@ final class PanamaGemm {
                 float[] bPanels = ws.packedB;
                 int bBase = 0;
                 int bStride = sharedB != null ? kc * NR : kc * NR + B_PANEL_PAD;
+                boolean packInKernel = sharedB == null && packsSliversInKernel(b, nc);
                 if (sharedB != null) {
                     bPanels = sharedB;
                     bBase = pc * columnPanels * NR + (jc / NR) * kc * NR;
-                } else {
+                } else if (!packInKernel) {
                     pack(b, pc, kc, jc, nc, NR, ws.packedB, 0, bStride, ws);
                 }
                 for (int ic = i0; ic < i1; ic += blocking.mc()) {
@@ -368,34 +372,68 @@ final class PanamaGemm {
                     } else {
                         pack(at, pc, kc, ic, mc, MR, ws.packedA, 0, kc * MR, ws);
                     }
+                    FloatMatrix unpackedB = packInKernel && ic == i0 ? b : null;
                     macroKernel(aPanels, aBase, bPanels, bBase, bStride, ws.edgeTile, kc, mc, nc, c, ic, jc,
-                            fromZero);
+                            fromZero, unpackedB, pc);
                 }
             }
         }
     }
 
+    /**
+     * Whether a plain B's panels for a block {@code nc} columns wide are packed a sliver at a time,
+     * each by the first micro-kernel that multiplies it ({@link #microKernel}'s {@code unpackedB}),
+     * rather than all before the block's micro-kernels. Packed apart, rows of B read in part cost
+     * about twice as much per float as whole rows: on the Zen 5, one thread cutting
+     * 128 x 3072 x 1024 NN into two blocks of columns packed each half-row block of k in 206-227 us,
+     * more than the 183-186 us of a whole-row one, and two threads with 16 blocks spent 0.42 ns a
+     * float against 0.25 for one thread's whole rows (docs/performance.md). Inside the micro-kernel
+     * the loads of B overlap its multiply-adds (packing each sliver apart, just before its
+     * micro-kernels, was slower still: 0.66-0.90 x). In pairs on two threads against packing apart:
+     * 128 x 3072 x 1024 NN and TN 1.18 x as fast, 128 x 3072 x 3072 NN and TN 1.26-1.27 x,
+     * 128 x 3072 x 784 NN 1.15 x, 128 x 1024 x 1024 NN 1.11 x, 128 x 784 x 1024 NN and TN
+     * 1.10-1.14 x, 1024^3 0.96-1.03 x. For whole rows (one thread at n = 3072) it was 0.96 x, so
+     * those are packed apart as before.
+     */
+    static boolean packsSliversInKernel(FloatMatrix b, int nc) {
+        return !b.isTransposed() && nc < b.cols();
+    }
+
+    /**
+     * The micro-kernels of one block of k over one block of C. With a non-null {@code unpackedB}
+     * (plain, its rows from {@code pc}), each full sliver of B is packed into {@code bPanels} by the
+     * micro-kernel of the first row panel, which then must be a whole MR rows ({@code mc >= MR}
+     * ensures it), and a ragged sliver is packed before its micro-kernels.
+     */
     private static void macroKernel(float[] aPanels, int aBase, float[] bPanels, int bBase, int bPanelStride,
                                     MemorySegment edgeTile, int kc, int mc, int nc, FloatMatrix c, int ic, int jc,
-                                    boolean fromZero) {
+                                    boolean fromZero, FloatMatrix unpackedB, int pc) {
         MemorySegment cSegment = c.segment();
         long ldc = (long) c.ld() * FLOAT_BYTES;
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int bOffset = bBase + (jr / NR) * bPanelStride;
+            boolean packsHere = unpackedB != null && nr == NR && mc >= MR;
+            if (unpackedB != null && !packsHere) {
+                packPlainRows(unpackedB, pc, kc, jc + jr, nr, NR, bPanels, bOffset, bPanelStride);
+            }
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 int aOffset = aBase + (ir / MR) * kc * MR;
                 long cOffset = c.storageOffset(ic + ir, jc + jr);
-                if (mr == MR && nr == NR) {
-                    microKernel(aPanels, aOffset, bPanels, bOffset, kc, cSegment, cOffset, ldc, fromZero);
+                if (packsHere && ir == 0) {
+                    microKernel(aPanels, aOffset, bPanels, bOffset, kc, cSegment, cOffset, ldc, fromZero,
+                            unpackedB.segment(), unpackedB.storageOffset(pc, jc + jr),
+                            (long) unpackedB.ld() * FLOAT_BYTES);
+                } else if (mr == MR && nr == NR) {
+                    microKernel(aPanels, aOffset, bPanels, bOffset, kc, cSegment, cOffset, ldc, fromZero, null, 0, 0);
                 } else {
                     // Ragged edge: run the same micro-kernel on a full tile in scratch memory.
                     long tileLd = (long) NR * FLOAT_BYTES;
                     if (!fromZero) {
                         copyTile(cSegment, cOffset, ldc, edgeTile, 0, tileLd, mr, nr);
                     }
-                    microKernel(aPanels, aOffset, bPanels, bOffset, kc, edgeTile, 0, tileLd, fromZero);
+                    microKernel(aPanels, aOffset, bPanels, bOffset, kc, edgeTile, 0, tileLd, fromZero, null, 0, 0);
                     copyTile(edgeTile, 0, tileLd, cSegment, cOffset, ldc, mr, nr);
                 }
             }
@@ -709,19 +747,31 @@ final class PanamaGemm {
      * C[MR x NR] at {@code c + cOffset} = (fromZero ? 0 : C) + A-panel · B-panel over {@code kc}.
      * Each micro-kernel broadcasts one A value per row and multiplies it into two B vectors, and is
      * kept free of calls and of loops other than k so that C2 keeps every accumulator in a register.
+     * With a non-null {@code unpackedB}, row kk of the B-panel is read from there instead, at
+     * {@code unpackedOffset + kk * unpackedLd} bytes, and stored into {@code b} as {@link #pack}
+     * would; the test is the same at every kk, so C2 compiles the loop once per case.
      */
     private static void microKernel(float[] a, int aOffset, float[] b, int bOffset, int kc, MemorySegment c,
-                                    long cOffset, long ldc, boolean fromZero) {
+                                    long cOffset, long ldc, boolean fromZero, MemorySegment unpackedB,
+                                    long unpackedOffset, long unpackedLd) {
         if (MR == 8) {
-            microKernel8(a, aOffset, b, bOffset, kc, c, cOffset, ldc, fromZero);
+            microKernel8(a, aOffset, b, bOffset, kc, c, cOffset, ldc, fromZero, unpackedB, unpackedOffset, unpackedLd);
         } else {
-            microKernel4(a, aOffset, b, bOffset, kc, c, cOffset, ldc, fromZero);
+            microKernel4(a, aOffset, b, bOffset, kc, c, cOffset, ldc, fromZero, unpackedB, unpackedOffset, unpackedLd);
         }
+    }
+
+    /** The vector of a plain B at byte {@code from}, stored on its way at {@code b[bi]}, its place in the panel. */
+    private static FloatVector packed(MemorySegment unpackedB, long from, float[] b, int bi) {
+        FloatVector v = FloatVector.fromMemorySegment(SPECIES, unpackedB, from, NATIVE);
+        v.intoArray(b, bi);
+        return v;
     }
 
     /** 8 x NR: 16 accumulators, 2 loads and 8 broadcasts per step of k. */
     private static void microKernel8(float[] a, int aOffset, float[] b, int bOffset, int kc, MemorySegment c,
-                                     long cOffset, long ldc, boolean fromZero) {
+                                     long cOffset, long ldc, boolean fromZero, MemorySegment unpackedB,
+                                     long unpackedOffset, long unpackedLd) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
         long second = (long) VL * FLOAT_BYTES;
         if (fromZero) {
@@ -758,8 +808,10 @@ final class PanamaGemm {
         for (int kk = 0; kk < kc; kk++) {
             int ai = aOffset + kk * 8;
             int bi = bOffset + kk * NR;
-            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi);
-            FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + VL);
+            FloatVector b0 = unpackedB == null
+                    ? FloatVector.fromArray(SPECIES, b, bi) : packed(unpackedB, unpackedOffset + kk * unpackedLd, b, bi);
+            FloatVector b1 = unpackedB == null ? FloatVector.fromArray(SPECIES, b, bi + VL)
+                    : packed(unpackedB, unpackedOffset + kk * unpackedLd + second, b, bi + VL);
             FloatVector x = FloatVector.broadcast(SPECIES, a[ai]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
@@ -813,7 +865,8 @@ final class PanamaGemm {
 
     /** 4 x NR: 8 accumulators, 2 loads and 4 broadcasts per step of k. */
     private static void microKernel4(float[] a, int aOffset, float[] b, int bOffset, int kc, MemorySegment c,
-                                     long cOffset, long ldc, boolean fromZero) {
+                                     long cOffset, long ldc, boolean fromZero, MemorySegment unpackedB,
+                                     long unpackedOffset, long unpackedLd) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
         long second = (long) VL * FLOAT_BYTES;
         if (fromZero) {
@@ -836,8 +889,10 @@ final class PanamaGemm {
         for (int kk = 0; kk < kc; kk++) {
             int ai = aOffset + kk * 4;
             int bi = bOffset + kk * NR;
-            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi);
-            FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + VL);
+            FloatVector b0 = unpackedB == null
+                    ? FloatVector.fromArray(SPECIES, b, bi) : packed(unpackedB, unpackedOffset + kk * unpackedLd, b, bi);
+            FloatVector b1 = unpackedB == null ? FloatVector.fromArray(SPECIES, b, bi + VL)
+                    : packed(unpackedB, unpackedOffset + kk * unpackedLd + second, b, bi + VL);
             FloatVector x = FloatVector.broadcast(SPECIES, a[ai]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
