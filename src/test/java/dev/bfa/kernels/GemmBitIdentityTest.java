@@ -216,8 +216,8 @@ class GemmBitIdentityTest {
                 // One operand packed once for all threads when the grid splits only the other dimension of C:
                 // A (plain or transposed) with a ragged last row panel and k over two kc blocks ...
                 Arguments.of(129, 1000, 300, EnumSet.of(Orientation.NN, Orientation.NT, Orientation.TN), true, false),
-                // A shared A beyond L2 (33 row panels x 1100 > 2^17 floats) with a plain B and n small
-                // enough that bands of rows replace it, on 2, 3 and 8 threads.
+                // A shared A beyond L2 (33 row panels x 1100 floats) with a plain B read in parts of its
+                // rows, its slivers packed by the micro-kernels, k over five kc blocks, on 2, 3 and 8 threads.
                 Arguments.of(129, 1000, 1100, EnumSet.of(Orientation.NN, Orientation.TN), true, false),
                 // A plain B beyond PLAIN_B_BEYOND_L3_FLOATS (2800 x 3100): one block of columns per thread.
                 Arguments.of(17, 3100, 2800, EnumSet.of(Orientation.NN, Orientation.TN), true, false),

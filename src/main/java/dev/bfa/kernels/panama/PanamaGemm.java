@@ -117,52 +117,31 @@ final class PanamaGemm {
      * grid splits only one dimension of C, every block needs all of the other operand; packing it
      * once per thread rather than once per block lets C be cut into more blocks than threads,
      * which the pool hands out as threads come free. Each thread packs all of it into its own
-     * buffer ({@link Workspace#wholePanels}), as the first thing it does in the call: packed once
-     * for all the threads, its panels split among them in a parallel loop of its own before the
-     * blocks, it cost two threads more than the copies it saved. On the Zen 5, 128 x 784 x 1024
-     * and 128 x 3072 x 1024 NN, that loop took 54-72 us of wall time and 100-116 us of the
-     * threads' time, where each
-     * thread packs all of A on its own in 25-42 us: every line a thread writes there had been
-     * read by the other core in the previous call and must be taken back from it, and the loop
-     * ends in a wait for the slower thread. In pairs on two threads (the same build, one way or
-     * the other): 128 x 784 x 1024 NN 1.10 x as fast, 128 x 1024 x 1024 NN 1.09 x, NT 1.11 x,
-     * 128 x 3072 x 1024 NN 1.03 x, 128 x 3072 x 784 TN 1.05 x. A is shared (plain
-     * or transposed: 128 x 784 x 3072 TN ran 11 % faster on two threads with its plain A shared,
-     * when A's rows were still copied with masks) unless it outgrows L2 beside a plain, narrow B,
-     * where bands of rows replace it ({@link #rowBandsBeatSharedA}); B only when its packing is a transposition,
-     * since a plain B packs with full vector copies, cheaply enough that sharing it did not pay
-     * (the 1024 x 1024 x 128 TN weight gradient with its B shared measured from 12 % slower to
-     * 5 % faster on two threads, run to run). A single thread shares A in one case, for the blocks
-     * of columns that come with it ({@code aloneWithTransposedB}).
+     * buffer ({@link Workspace#wholePanels}) as it takes its first block. Packed once for all the
+     * threads instead, its panels split among them in a parallel loop before the blocks, it cost
+     * more than the copies saved: on the Zen 5 at 128 x 784 x 1024 and 128 x 3072 x 1024 NN, that
+     * loop took 54-72 us of wall time and 100-117 us of two threads' time, where each thread packs
+     * all of A on its own in 25-43 us (every line a thread wrote there had been read by the other
+     * core in the previous call, and the loop ended in a wait for the slower thread); in pairs on
+     * two threads, both ways round, 128 x 784 x 784 NN and 128 x 1024 x 1024 NN and NT ran
+     * 1.06-1.09 x as fast this way, the rest 0.99-1.01 x.
+     *
+     * <p>A is shared whether plain or transposed (128 x 784 x 3072 TN ran 11 % faster on two
+     * threads with its plain A shared, when A's rows were still copied with masks), also where it
+     * outgrows L2: bands of C's rows, each thread packing its own rows of A and all of a plain B
+     * in whole rows, had beaten a shared A there until B's slivers were packed in the micro-kernels
+     * ({@link #packsSliversInKernel}); since then sharing A is 1.11-1.48 x as fast at 128 x 784 and
+     * 1024 x 3072 NN and TN, 1.19 x at 512 x 1024 x 1024 NN and 1.25 x at 256 x 1024 x 2048 NN
+     * (pairs on two threads, both ways round). B is shared only when its packing is a
+     * transposition, since a plain B packs with full vector copies, cheaply enough that sharing it
+     * did not pay (the 1024 x 1024 x 128 TN weight gradient with its B shared measured from 12 %
+     * slower to 5 % faster on two threads, run to run). A single thread shares A in one case, for
+     * the blocks of columns that come with it ({@code aloneWithTransposedB}).
      */
     enum SharedOperand { NONE, A, B }
 
-    /**
-     * Whether bands of C's rows, each thread packing its own rows of A and all of a plain B, cost
-     * less than sharing A's {@code sharedFloats} packed floats. A shared A larger than L2 is read
-     * again from beyond it by every block of columns ({@link #BLOCKS_PER_THREAD} per thread, each
-     * m x k); bands instead repeat B's packing in every thread, (threads - 1) / threads of n x k
-     * more per thread. A plain B packs with whole-vector copies, so bands win when n (threads - 1)
-     * is less than BLOCKS_PER_THREAD m threads; a transposed B packs far slower, and stays as it is.
-     */
-    static boolean rowBandsBeatSharedA(long sharedFloats, int m, int n, boolean bTransposed, int rowPanels,
-                                       int threads) {
-        return sharedFloats > SHARED_A_BEYOND_L2_FLOATS && sharedFloats <= MAX_SHARED_FLOATS && !bTransposed
-                && rowPanels >= threads && (long) n * (threads - 1) < (long) BLOCKS_PER_THREAD * m * threads;
-    }
-
     /** A shared operand larger than this many floats is packed per block instead (it would leave L2). */
     static final int MAX_SHARED_FLOATS = 1 << 19;
-    /**
-     * A shared A of more floats than this (512 KB, the L2 of a Zen 3 core and half a Zen 5's)
-     * cannot stay in L2 while the blocks of C re-read it: see {@link #rowBandsBeatSharedA}.
-     * Measured on the Zen 3 (two threads, the two layouts taking turns in one JVM, 15 pairs, time
-     * ratios): bands were 1.45 x as fast at 128 x 784 x 3072 NN, 1.38 x TN, 1.25 x at 128 x 1024 x
-     * 3072 NN; at n = 3072 the shared A stayed ahead (0.95 NN, 0.88 TN as bands), and so did
-     * 128 x 1024 x 1024 NN (0.93 as bands), whose A of 512 KB just fits. Bands also held at
-     * 512 x 1024 x 1024 NN (the shared A 0.93 x as fast) and 256 x 1024 x 2048 NN (0.98 x).
-     */
-    static final int SHARED_A_BEYOND_L2_FLOATS = 1 << 17;
     /**
      * Below this many multiply-adds the blocks of a shared operand are too small to pay for
      * themselves: set by the hand-off of the parallel packing loop that came before them (128 x 10
@@ -226,11 +205,7 @@ final class PanamaGemm {
             if ((splitsOneDimension || aloneWithTransposedB(threads, b, c)) && multiplyAdds >= MIN_SHARED_WORK) {
                 SharedOperand candidate = rowParts == 1 ? SharedOperand.A : SharedOperand.B;
                 long floats = (long) at.rows() * panelsOf(candidate) * panelWidth(candidate);
-                if (candidate == SharedOperand.A
-                        && rowBandsBeatSharedA(floats, c.rows(), c.cols(), b.isTransposed(), rowPanels, threads)) {
-                    rowParts = Math.min(threads, rowPanels);
-                    columnParts = 1;
-                } else if (floats <= MAX_SHARED_FLOATS && (candidate == SharedOperand.A || viewOf(candidate).isTransposed())) {
+                if (floats <= MAX_SHARED_FLOATS && (candidate == SharedOperand.A || viewOf(candidate).isTransposed())) {
                     sharedOperand = candidate;
                     // More blocks than threads along the split dimension; the grid's split is kept
                     // only as the decision of which dimension to cut.
