@@ -74,7 +74,7 @@ final class PanamaGemm {
         final float[] lines;
         final MemorySegment edgeTile;
         /**
-         * All of the {@link WholeOperand}'s panels, for every block of k, each block laid out as
+         * All of the {@link SharedOperand}'s panels, for every block of k, each block laid out as
          * {@link #pack} writes it: block {@code pc} starts at {@code pc * panels * panelWidth}.
          * Grows, never shrinks.
          */
@@ -724,7 +724,8 @@ final class PanamaGemm {
      * kept free of calls and of loops other than k so that C2 keeps every accumulator in a register.
      * With a non-null {@code unpackedB}, row kk of the B-panel is read from there instead, at
      * {@code unpackedOffset + kk * unpackedLd} bytes, and stored into {@code b} as {@link #pack}
-     * would; the test is the same at every kk, so C2 compiles the loop once per case.
+     * would. The test does not change with kk; where it is always false (whole rows of B), one
+     * thread measured 0.97-1.01 x against the kernel without it.
      */
     private static void microKernel(float[] a, int aOffset, float[] b, int bOffset, int kc, MemorySegment c,
                                     long cOffset, long ldc, boolean fromZero, MemorySegment unpackedB,
