@@ -163,7 +163,9 @@ final class PanamaGemm {
      * shared, C is then cut into one block of columns per thread instead of
      * {@link #BLOCKS_PER_THREAD}, so that each block packs its part of B's rows in runs 8 x longer.
      * 128 x 3072 x 3072 on two threads (B 36 MB), in pairs: two blocks per thread against eight
-     * 1.056 x as fast NN and 1.062 x TN, one against two another 1.083 x and 1.063 x.
+     * 1.056 x as fast NN and 1.062 x TN, one against two another 1.083 x and 1.063 x. With B's
+     * slivers packed in the micro-kernels ({@link #packsSliversInKernel}) eight blocks per thread
+     * measured the same as one on the Zen 5 (1.01 x NN and TN, in pairs), so the rule stays.
      */
     static final long PLAIN_B_BEYOND_L3_FLOATS = 1L << 23;
 
@@ -365,7 +367,7 @@ final class PanamaGemm {
      * float against 0.25 for one thread's whole rows (docs/performance.md). Inside the micro-kernel
      * the loads of B overlap its multiply-adds (packing each sliver apart, just before its
      * micro-kernels, was slower still: 0.66-0.90 x). In pairs on two threads against packing apart:
-     * 128 x 3072 x 1024 NN and TN 1.18 x as fast, 128 x 3072 x 3072 NN and TN 1.26-1.27 x,
+     * 128 x 3072 x 1024 NN and TN 1.18-1.23 x as fast, 128 x 3072 x 3072 NN and TN 1.26-1.27 x,
      * 128 x 3072 x 784 NN 1.15 x, 128 x 1024 x 1024 NN 1.11 x, 128 x 784 x 1024 NN and TN
      * 1.10-1.14 x, 1024^3 0.96-1.03 x. For whole rows (one thread at n = 3072) it was 0.96 x, so
      * those are packed apart as before.
