@@ -206,7 +206,7 @@ final class PanamaGemm {
             boolean splitsOneDimension = rowParts * columnParts > 1 && (rowParts == 1 || columnParts == 1);
             if ((splitsOneDimension || aloneWithTransposedB(threads, b, c)) && multiplyAdds >= MIN_SHARED_WORK) {
                 SharedOperand candidate = rowParts == 1 ? SharedOperand.A : SharedOperand.B;
-                long floats = (long) at.rows() * panelsOf(candidate) * panelWidth(candidate);
+                long floats = packedFloats(candidate);
                 if (floats <= MAX_SHARED_FLOATS && (candidate == SharedOperand.A || viewOf(candidate).isTransposed())) {
                     sharedOperand = candidate;
                     // More blocks than threads along the split dimension; the grid's split is kept
@@ -239,6 +239,11 @@ final class PanamaGemm {
         /** The operand as {@link #pack} reads it: logically k x width. */
         private FloatMatrix viewOf(SharedOperand operand) {
             return operand == SharedOperand.A ? at : b;
+        }
+
+        /** Floats of the operand's panels for all of k, as {@link #wholeSharedOperand} lays them out. */
+        private long packedFloats(SharedOperand operand) {
+            return (long) at.rows() * panelsOf(operand) * panelWidth(operand);
         }
 
         private int panelsOf(SharedOperand operand) {
@@ -300,7 +305,7 @@ final class PanamaGemm {
             FloatMatrix view = viewOf(sharedOperand);
             int panels = panelsOf(sharedOperand);
             int width = panelWidth(sharedOperand);
-            long floats = (long) view.rows() * panels * width;
+            long floats = packedFloats(sharedOperand);
             if (ws.wholePanels.length < floats) {
                 ws.wholePanels = new float[(int) floats];
             }
