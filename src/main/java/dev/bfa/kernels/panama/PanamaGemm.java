@@ -461,35 +461,34 @@ final class PanamaGemm {
      * left to right, handing its runs out to the panels: filling one panel at a time strides down
      * {@code kc} rows instead, which on an AVX2 Zen 3 made the packing of B take about as long as
      * the micro-kernel (128 x 1024 x 1024 NN: 26 GFLOP/s, 50 row by row). Runs are whole vectors
-     * without masks. A panel narrower than a vector (A's) is copied with a whole vector whose
-     * spare lanes land on the panel's next row and are overwritten by it; the last rows of a panel,
-     * whose vector would reach past the panel, and panels whose vector would read past the end of
-     * the storage row are copied exactly, as is a ragged last panel, whose padding is zeroed.
+     * without masks. Panels half a vector wide (A's) are the exception: they are packed two at a
+     * time, down all their rows, by {@link #packPanelPairs}; what that leaves (an odd last panel,
+     * the last row of an odd {@code kc}) and a ragged last panel, whose padding is zeroed, are
+     * copied exactly.
      */
     private static void packPlainRows(FloatMatrix view, int k0, int kc, int j0, int width, int panelWidth,
                                       float[] dst, int dstOffset, int panelStride) {
         MemorySegment src = view.segment();
         int fullPanels = width / panelWidth;
         int raggedWidth = width - fullPanels * panelWidth;
-        boolean narrow = panelWidth % VL != 0;
-        int exactRows = narrow ? Math.min(kc, (VL - 1) / panelWidth) : 0;
-        int readablePanels = fullPanels;
-        if (narrow) {
-            int spare = view.cols() - j0 - VL;
-            readablePanels = spare < 0 ? 0 : Math.min(fullPanels, spare / panelWidth + 1);
+        int vectorPanels = panelWidth % VL == 0 ? fullPanels : 0;
+        int pairedPanels = 2 * panelWidth == VL ? fullPanels & ~1 : 0;
+        int pairedRows = pairedPanels > 0 ? kc & ~1 : 0;
+        if (pairedRows > 0) {
+            packPanelPairs(view, k0, pairedRows, j0, pairedPanels, dst, dstOffset, panelStride);
         }
         for (int kk = 0; kk < kc; kk++) {
             long row = view.storageOffset(k0 + kk, j0);
             int to = dstOffset + kk * panelWidth;
-            int vectorPanels = kk < kc - exactRows ? readablePanels : 0;
-            for (int p = 0; p < vectorPanels; p++) {
+            int firstPanel = kk < pairedRows ? pairedPanels : 0;
+            for (int p = firstPanel; p < vectorPanels; p++) {
                 long from = row + (long) p * panelWidth * FLOAT_BYTES;
                 for (int col = 0; col < panelWidth; col += VL) {
                     FloatVector.fromMemorySegment(SPECIES, src, from + (long) col * FLOAT_BYTES, NATIVE)
                             .intoArray(dst, to + p * panelStride + col);
                 }
             }
-            for (int p = vectorPanels; p < fullPanels; p++) {
+            for (int p = Math.max(firstPanel, vectorPanels); p < fullPanels; p++) {
                 MemorySegment.copy(src, ValueLayout.JAVA_FLOAT_UNALIGNED, row + (long) p * panelWidth * FLOAT_BYTES,
                         dst, to + p * panelStride, panelWidth);
             }
@@ -498,6 +497,35 @@ final class PanamaGemm {
                 MemorySegment.copy(src, ValueLayout.JAVA_FLOAT_UNALIGNED,
                         row + (long) fullPanels * panelWidth * FLOAT_BYTES, dst, at, raggedWidth);
                 Arrays.fill(dst, at + raggedWidth, at + panelWidth, 0f);
+            }
+        }
+    }
+
+    /**
+     * {@link #packPlainRows} for the first {@code rows} rows (even) and {@code panels} panels (even)
+     * half a vector wide: one vector holds a pair of panels' row, and the lower halves of two
+     * successive rows' vectors, merged, are one whole vector of the first panel, the upper halves
+     * one of the second. A pair of panels is filled down all its rows before the next: row by row
+     * across all the panels, A's packing at 128 x 1024 x 3072 TN took 216-257 us a call on one
+     * thread on the Zen 5, in bands of 16 rows 156-172, pair by pair 102-111, where copying a
+     * vector per panel and row had taken 235-249.
+     */
+    private static void packPanelPairs(FloatMatrix view, int k0, int rows, int j0, int panels, float[] dst,
+                                       int dstOffset, int panelStride) {
+        MemorySegment src = view.segment();
+        long ld = (long) view.ld() * FLOAT_BYTES;
+        FloatVector lower = FloatVector.fromArray(SPECIES, HALF_MERGES, 0);
+        FloatVector upper = FloatVector.fromArray(SPECIES, HALF_MERGES, VL);
+        for (int p = 0; p < panels; p += 2) {
+            long from = view.storageOffset(k0, j0 + p * (VL / 2));
+            int to = dstOffset + p * panelStride;
+            for (int kk = 0; kk < rows; kk += 2) {
+                FloatVector first = FloatVector.fromMemorySegment(SPECIES, src, from, NATIVE);
+                FloatVector second = FloatVector.fromMemorySegment(SPECIES, src, from + ld, NATIVE);
+                lower.selectFrom(first, second).intoArray(dst, to);
+                upper.selectFrom(first, second).intoArray(dst, to + panelStride);
+                from += 2 * ld;
+                to += VL;
             }
         }
     }
@@ -582,8 +610,9 @@ final class PanamaGemm {
     }
 
     /**
-     * The lane selections that end a half-width {@link #transposeBlock}: the first makes a vector of
-     * the lower halves of two rows, the second of their upper halves.
+     * The lane selections that end a half-width {@link #transposeBlock} and make {@link
+     * #packPanelPairs}' vectors: the first makes a vector of the lower halves of two rows, the
+     * second of their upper halves.
      */
     private static final float[] HALF_MERGES = halfMerges();
 
