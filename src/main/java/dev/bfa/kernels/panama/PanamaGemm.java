@@ -46,7 +46,7 @@ final class PanamaGemm {
     static final int NR = 2 * VL;
     private static final long FLOAT_BYTES = Float.BYTES;
     /**
-     * Floats between one of B's panels and the next in a thread's own packing buffer, beyond the
+     * Floats between one of B's panels and the next in a thread's own packing buffers, beyond the
      * panel's kc x NR. Unpadded, a 256 x 32 panel is 32 KB, a whole multiple of the span an L1
      * set repeats at (4 KB), so packing a plain B row by row sent each row's stores to every panel
      * into one 8-way set. One cache line of padding spreads them over consecutive sets. In pairs on
@@ -75,8 +75,8 @@ final class PanamaGemm {
         final MemorySegment edgeTile;
         /**
          * All of the {@link SharedOperand}'s panels, for every block of k, each block laid out as
-         * {@link #pack} writes it: block {@code pc} starts at {@code pc * panels * panelWidth}.
-         * Grows, never shrinks.
+         * {@link #pack} writes it, B's panels {@link #B_PANEL_PAD} apart beyond their kc x NR as
+         * in {@link #packedB}. Grows, never shrinks.
          */
         float[] wholePanels = new float[0];
         /** The call whose operand {@link #wholePanels} holds; 0 for none. */
@@ -132,16 +132,29 @@ final class PanamaGemm {
      * in whole rows, had beaten a shared A there until B's slivers were packed in the micro-kernels
      * ({@link #packsSliversInKernel}); since then sharing A is 1.11-1.48 x as fast at 128 x 784 and
      * 1024 x 3072 NN and TN, 1.19 x at 512 x 1024 x 1024 NN and 1.25 x at 256 x 1024 x 2048 NN
-     * (pairs on two threads, both ways round). B is shared only when its packing is a
-     * transposition, since a plain B packs with full vector copies, cheaply enough that sharing it
-     * did not pay (the 1024 x 1024 x 128 TN weight gradient with its B shared measured from 12 %
-     * slower to 5 % faster on two threads, run to run). A single thread shares A in one case, for
-     * the blocks of columns that come with it ({@code aloneWithTransposedB}).
+     * (pairs on two threads, both ways round).
+     *
+     * <p>B is shared when its packing is a transposition, and when it is larger than {@link
+     * #MAX_SHARED_FLOATS}, up to {@link #MAX_WHOLE_B_FLOATS}. One band of C's rows per thread packs
+     * all of B in each thread too, a block of k at a time; packed whole, it costs memory rather than
+     * copies, and C's rows can be cut into blocks that the threads balance between them. On the Zen
+     * 5 at 1024^3, two threads, in pairs: 1.03 x as fast NN, 1.07 x NT, 0.98 x TN; with another
+     * process busy on one of the two cores 3 ms in every 15, 1.05-1.10 x. A smaller plain B, which
+     * packs with whole vector copies, stays in bands: shared, 1024 x 1024 x 128 TN (the weight
+     * gradient) ran 0.95 x as fast and 1024 x 784 x 128 TN 0.98 x (1.06 and 1.02 x with the other
+     * process). A single thread shares A in one case, for the blocks of columns that come with it
+     * ({@code aloneWithTransposedB}).
      */
     enum SharedOperand { NONE, A, B }
 
     /** A shared operand larger than this many floats is packed per block instead (it would leave L2). */
     static final int MAX_SHARED_FLOATS = 1 << 19;
+    /**
+     * The largest B shared beyond {@link #MAX_SHARED_FLOATS}: 8 MB in each thread's heap, so that two
+     * threads' copies stay within an L3 of 16 MB or more until their blocks of k are used (1024^3's B
+     * is 4 MB).
+     */
+    static final int MAX_WHOLE_B_FLOATS = 1 << 21;
     /**
      * Below this many multiply-adds the blocks of a shared operand are too small to pay for
      * themselves: set by the hand-off of the parallel packing loop that came before them (128 x 10
@@ -154,20 +167,13 @@ final class PanamaGemm {
      * Blocks of C per thread when an operand is shared: a thread that runs slow takes fewer, and
      * the last block a thread takes is short. Eight rather than four made the 784-wide m = 128
      * shapes (25 column panels) 5-7 % faster on two threads; one per thread instead of four was
-     * 8-13 % slower on the NT shapes.
+     * 8-13 % slower on the NT shapes. A plain B beyond the Zen 4's L3 (128 x 3072 x 3072 NN and
+     * TN) had been cut into one block of columns per thread there, each packing its part of B's
+     * rows in longer runs (1.06-1.08 x); on the Zen 5, with B's slivers packed in the
+     * micro-kernels, eight per thread ran 1.03 x as fast, and 1.05-1.08 x with another process busy
+     * on one of the two cores 3 ms in every 15, which one block per thread cannot hand over.
      */
     static final int BLOCKS_PER_THREAD = 8;
-    /**
-     * A plain B of more floats than this (32 MB, the L3 of the Zen 4 it was measured on) is packed
-     * from memory, where the length of the runs read from each of its rows sets the pace: with A
-     * shared, C is then cut into one block of columns per thread instead of
-     * {@link #BLOCKS_PER_THREAD}, so that each block packs its part of B's rows in runs 8 x longer.
-     * 128 x 3072 x 3072 on two threads (B 36 MB), in pairs: two blocks per thread against eight
-     * 1.056 x as fast NN and 1.062 x TN, one against two another 1.083 x and 1.063 x. With B's
-     * slivers packed in the micro-kernels ({@link #packsSliversInKernel}) eight blocks per thread
-     * measured the same as one on the Zen 5 (1.01 x NN and TN, in pairs), so the rule stays.
-     */
-    static final long PLAIN_B_BEYOND_L3_FLOATS = 1L << 23;
 
     /**
      * One GEMM's parallel loop body, the blocks of C, reused by every call from the same thread so
@@ -207,14 +213,19 @@ final class PanamaGemm {
             if ((splitsOneDimension || aloneWithTransposedB(threads, b, c)) && multiplyAdds >= MIN_SHARED_WORK) {
                 SharedOperand candidate = rowParts == 1 ? SharedOperand.A : SharedOperand.B;
                 long floats = packedFloats(candidate);
-                if (floats <= MAX_SHARED_FLOATS && (candidate == SharedOperand.A || viewOf(candidate).isTransposed())) {
+                boolean shares = candidate == SharedOperand.A ? floats <= MAX_SHARED_FLOATS
+                        : floats <= MAX_SHARED_FLOATS ? b.isTransposed() : floats <= MAX_WHOLE_B_FLOATS;
+                if (shares) {
                     sharedOperand = candidate;
                     // More blocks than threads along the split dimension; the grid's split is kept
                     // only as the decision of which dimension to cut.
                     int splitPanels = candidate == SharedOperand.A ? columnPanels : rowPanels;
-                    int blocksPerThread = !b.isTransposed() && (long) b.rows() * b.cols() > PLAIN_B_BEYOND_L3_FLOATS
-                            ? 1 : BLOCKS_PER_THREAD;
-                    int blocks = Math.min(splitPanels, blocksPerThread * threads);
+                    int blocks = Math.min(splitPanels, BLOCKS_PER_THREAD * threads);
+                    if (candidate == SharedOperand.B) {
+                        // Bands no shorter than mc rows, where there are enough of them: each of B's
+                        // slivers then serves a whole mc of micro-kernels, as in one band per thread.
+                        blocks = Math.min(blocks, Math.max(threads, splitPanels / (blocking.mc() / MR)));
+                    }
                     adjacentRuns = splitPanels % blocks == 0 && blocks % threads == 0;
                     rowParts = candidate == SharedOperand.A ? 1 : blocks;
                     columnParts = candidate == SharedOperand.A ? blocks : 1;
@@ -243,7 +254,8 @@ final class PanamaGemm {
 
         /** Floats of the operand's panels for all of k, as {@link #wholeSharedOperand} lays them out. */
         private long packedFloats(SharedOperand operand) {
-            return (long) at.rows() * panelsOf(operand) * panelWidth(operand);
+            long blocksOfK = ceilDiv(at.rows(), blocking.kc());
+            return ((long) at.rows() * panelWidth(operand) + blocksOfK * panelPad(operand)) * panelsOf(operand);
         }
 
         private int panelsOf(SharedOperand operand) {
@@ -252,6 +264,10 @@ final class PanamaGemm {
 
         private static int panelWidth(SharedOperand operand) {
             return operand == SharedOperand.A ? MR : NR;
+        }
+
+        private static int panelPad(SharedOperand operand) {
+            return operand == SharedOperand.A ? 0 : B_PANEL_PAD;
         }
 
         int computeTasks() {
@@ -309,9 +325,11 @@ final class PanamaGemm {
             if (ws.wholePanels.length < floats) {
                 ws.wholePanels = new float[(int) floats];
             }
-            for (int pc = 0; pc < view.rows(); pc += blocking.kc()) {
+            int pad = panelPad(sharedOperand);
+            for (int pc = 0, offset = 0; pc < view.rows(); pc += blocking.kc()) {
                 int blockK = Math.min(blocking.kc(), view.rows() - pc);
-                pack(view, pc, blockK, 0, view.cols(), width, ws.wholePanels, pc * panels * width, blockK * width, ws);
+                pack(view, pc, blockK, 0, view.cols(), width, ws.wholePanels, offset, blockK * width + pad, ws);
+                offset += panels * (blockK * width + pad);
             }
             ws.wholePanelsCall = call;
             return ws.wholePanels;
@@ -336,11 +354,11 @@ final class PanamaGemm {
                 boolean fromZero = !accumulate && pc == 0;
                 float[] bPanels = ws.packedB;
                 int bBase = 0;
-                int bStride = sharedB != null ? kc * NR : kc * NR + B_PANEL_PAD;
+                int bStride = kc * NR + B_PANEL_PAD;
                 boolean packInKernel = sharedB == null && packsSliversInKernel(b, nc);
                 if (sharedB != null) {
                     bPanels = sharedB;
-                    bBase = pc * columnPanels * NR + (jc / NR) * kc * NR;
+                    bBase = (pc * NR + pc / blocking.kc() * B_PANEL_PAD) * columnPanels + (jc / NR) * bStride;
                 } else if (!packInKernel) {
                     pack(b, pc, kc, jc, nc, NR, ws.packedB, 0, bStride, ws);
                 }
