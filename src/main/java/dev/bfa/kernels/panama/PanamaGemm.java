@@ -138,12 +138,13 @@ final class PanamaGemm {
      * #MAX_SHARED_FLOATS}, up to {@link #MAX_WHOLE_B_FLOATS}. One band of C's rows per thread packs
      * all of B in each thread too, a block of k at a time; packed whole, it costs memory rather than
      * copies, and C's rows can be cut into blocks that the threads balance between them. On the Zen
-     * 5 at 1024^3, two threads, in pairs: 1.03 x as fast NN, 1.07 x NT, 0.98 x TN; with another
-     * process busy on one of the two cores 3 ms in every 15, 1.05-1.10 x. A smaller plain B, which
-     * packs with whole vector copies, stays in bands: shared, 1024 x 1024 x 128 TN (the weight
-     * gradient) ran 0.95 x as fast and 1024 x 784 x 128 TN 0.98 x (1.06 and 1.02 x with the other
-     * process). A single thread shares A in one case, for the blocks of columns that come with it
-     * ({@code aloneWithTransposedB}).
+     * 5 at 1024^3, two threads, in pairs both ways round: 0.96-1.05 x as fast; with another process
+     * busy on one of the two cores 3 ms in every 15 ({@code bench/busy_core.py}), 1.03-1.12 x. A
+     * smaller plain B, which packs with whole vector copies, stays in bands: shared (in blocks of
+     * 128 rows), 1024 x 1024 x 128 TN (the weight gradient) ran 0.96 x as fast, and in blocks of 64
+     * 0.95 x, 1024 x 784 x 128 TN 0.98 x (1.06 and 1.02 x with the other process). A single thread
+     * shares A in one case, for the blocks of columns that come with it ({@code
+     * aloneWithTransposedB}).
      */
     enum SharedOperand { NONE, A, B }
 
