@@ -140,15 +140,18 @@ final class PanamaGemm {
      * copies, and C's rows can be cut into blocks that the threads balance between them. On the Zen
      * 5 at 1024^3, two threads, in pairs both ways round: 0.96-1.05 x as fast; with another process
      * busy on one of the two cores 3 ms in every 15 ({@code bench/busy_core.py}), 1.03-1.12 x. A
-     * smaller plain B, which packs with whole vector copies, stays in bands: shared (in blocks of
-     * 128 rows), 1024 x 1024 x 128 TN (the weight gradient) ran 0.96 x as fast, and in blocks of 64
-     * 0.95 x, 1024 x 784 x 128 TN 0.98 x (1.06 and 1.02 x with the other process). A single thread
-     * shares A in one case, for the blocks of columns that come with it ({@code
+     * smaller plain B, which packs with whole vector copies, stays in bands: shared in blocks of
+     * 128 rows, 1024 x 1024 x 128 TN (the weight gradient) ran 0.96 x as fast and 1024 x 784 x 128
+     * TN 1.00 x; in blocks of 64, 0.95 and 0.98 x (1.06 and 1.02 x with the other process). A
+     * single thread shares A in one case, for the blocks of columns that come with it ({@code
      * aloneWithTransposedB}).
      */
     enum SharedOperand { NONE, A, B }
 
-    /** A shared operand larger than this many floats is packed per block instead (it would leave L2). */
+    /**
+     * An A larger than this many floats is packed per block instead (it would leave L2); a B larger
+     * than this is shared up to {@link #MAX_WHOLE_B_FLOATS}, and a plain B only then ({@link SharedOperand}).
+     */
     static final int MAX_SHARED_FLOATS = 1 << 19;
     /**
      * The largest B shared beyond {@link #MAX_SHARED_FLOATS}: 8 MB in each thread's heap, so that two
