@@ -221,9 +221,9 @@ class GemmBitIdentityTest {
                 Arguments.of(129, 1000, 1100, EnumSet.of(Orientation.NN, Orientation.TN), true, false),
                 // A plain B beyond the L3 (2800 x 3100), its slivers packed by the micro-kernels.
                 Arguments.of(17, 3100, 2800, EnumSet.of(Orientation.NN, Orientation.TN), true, false),
-                // A B beyond MAX_SHARED_FLOATS (920 x 580) shared whole by C's bands of rows on 2 and 3 threads,
-                // plain and transposed, ragged in m, n and k.
-                Arguments.of(520, 580, 920, EnumSet.of(Orientation.NN, Orientation.NT, Orientation.TN), true, true),
+                // A B beyond MAX_SHARED_FLOATS (920 x 580) shared whole on 2 and 3 threads, plain and transposed,
+                // C's rows in blocks (each thread's adjacent on 2), ragged in m, n and k (SharedOperandTest).
+                Arguments.of(510, 580, 920, EnumSet.of(Orientation.NN, Orientation.NT, Orientation.TN), true, true),
                 // ... and a transposed B with a ragged last column panel.
                 Arguments.of(1000, 17, 300, EnumSet.of(Orientation.NT, Orientation.TT), true, true),
                 // A transposed B beside C's rows in one block (m <= mc), ragged in m, n and k: one thread

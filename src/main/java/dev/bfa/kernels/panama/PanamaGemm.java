@@ -135,7 +135,8 @@ final class PanamaGemm {
      * (pairs on two threads, both ways round).
      *
      * <p>B is shared when its packing is a transposition, and when it is larger than {@link
-     * #MAX_SHARED_FLOATS}, up to {@link #MAX_WHOLE_B_FLOATS}. One band of C's rows per thread packs
+     * #MAX_SHARED_FLOATS}, while all the threads' copies together stay within {@link
+     * #MAX_WHOLE_B_FLOATS}. One band of C's rows per thread packs
      * all of B in each thread too, a block of k at a time; packed whole, it costs memory rather than
      * copies, and C's rows can be cut into blocks that the threads balance between them. On the Zen
      * 5 at 1024^3, two threads, in pairs both ways round: 0.96-1.05 x as fast; with another process
@@ -150,15 +151,17 @@ final class PanamaGemm {
 
     /**
      * An A larger than this many floats is packed per block instead (it would leave L2); a B larger
-     * than this is shared up to {@link #MAX_WHOLE_B_FLOATS}, and a plain B only then ({@link SharedOperand}).
+     * than this is shared while all the threads' copies fit {@link #MAX_WHOLE_B_FLOATS}, and a plain
+     * B only then ({@link SharedOperand}).
      */
     static final int MAX_SHARED_FLOATS = 1 << 19;
     /**
-     * The largest B shared beyond {@link #MAX_SHARED_FLOATS}: 8 MB in each thread's heap, so that two
-     * threads' copies stay within an L3 of 16 MB or more until their blocks of k are used (1024^3's B
-     * is 4 MB).
+     * The most floats that all the threads' copies of a B shared beyond {@link #MAX_SHARED_FLOATS}
+     * hold together (each thread keeps its copy for later calls): 16 MB, within an L3 of 16 MB or
+     * more until their blocks of k are used, and a bounded part of the heap at any thread count.
+     * Two threads share 1024^3's B (4 MB each).
      */
-    static final int MAX_WHOLE_B_FLOATS = 1 << 21;
+    static final int MAX_WHOLE_B_FLOATS = 1 << 22;
     /**
      * Below this many multiply-adds the blocks of a shared operand are too small to pay for
      * themselves: set by the hand-off of the parallel packing loop that came before them (128 x 10
@@ -175,9 +178,38 @@ final class PanamaGemm {
      * TN) had been cut into one block of columns per thread there, each packing its part of B's
      * rows in longer runs (1.06-1.08 x); on the Zen 5, with B's slivers packed in the
      * micro-kernels, eight per thread ran 1.03 x as fast, and 1.05-1.08 x with another process busy
-     * on one of the two cores 3 ms in every 15, which one block per thread cannot hand over.
+     * on one of the two cores 3 ms in every 15, which one block per thread cannot hand over (one
+     * build either way, in pairs; docs/data/gemm-zen5-1a18d35-pairs.txt).
      */
     static final int BLOCKS_PER_THREAD = 8;
+
+    /**
+     * Whether the {@link SharedOperand} {@code candidate}, {@code floats} floats packed, is shared
+     * whole by each of {@code threads} threads.
+     */
+    static boolean sharesWhole(SharedOperand candidate, long floats, boolean bTransposed, int threads) {
+        if (floats <= MAX_SHARED_FLOATS) {
+            return candidate == SharedOperand.A || bTransposed;
+        }
+        return candidate == SharedOperand.B && floats * threads <= MAX_WHOLE_B_FLOATS;
+    }
+
+    /**
+     * Floats of an operand's {@code panels} panels for all of {@code k}, as {@link
+     * Job#wholeSharedOperand} lays them out: B's panels {@link #B_PANEL_PAD} apart in each block of
+     * {@code kc}.
+     */
+    static long packedFloats(SharedOperand operand, int k, int kc, int panels) {
+        return ((long) k * panelWidth(operand) + (long) ceilDiv(k, kc) * panelPad(operand)) * panels;
+    }
+
+    private static int panelWidth(SharedOperand operand) {
+        return operand == SharedOperand.A ? MR : NR;
+    }
+
+    private static int panelPad(SharedOperand operand) {
+        return operand == SharedOperand.A ? 0 : B_PANEL_PAD;
+    }
 
     /**
      * One GEMM's parallel loop body, the blocks of C, reused by every call from the same thread so
@@ -217,18 +249,17 @@ final class PanamaGemm {
             if ((splitsOneDimension || aloneWithTransposedB(threads, b, c)) && multiplyAdds >= MIN_SHARED_WORK) {
                 SharedOperand candidate = rowParts == 1 ? SharedOperand.A : SharedOperand.B;
                 long floats = packedFloats(candidate);
-                boolean shares = candidate == SharedOperand.A ? floats <= MAX_SHARED_FLOATS
-                        : floats <= MAX_SHARED_FLOATS ? b.isTransposed() : floats <= MAX_WHOLE_B_FLOATS;
-                if (shares) {
+                if (sharesWhole(candidate, floats, b.isTransposed(), threads)) {
                     sharedOperand = candidate;
                     // More blocks than threads along the split dimension; the grid's split is kept
                     // only as the decision of which dimension to cut.
                     int splitPanels = candidate == SharedOperand.A ? columnPanels : rowPanels;
                     int blocks = Math.min(splitPanels, BLOCKS_PER_THREAD * threads);
-                    if (candidate == SharedOperand.B) {
-                        // Bands no shorter than mc rows, where there are enough of them: each of B's
-                        // slivers then serves a whole mc of micro-kernels, as in one band per thread.
-                        blocks = Math.min(blocks, Math.max(threads, splitPanels / (blocking.mc() / MR)));
+                    if (floats > MAX_SHARED_FLOATS) {
+                        // A large B's bands are as few as keeps each within mc rows (and one per
+                        // thread at least): each of B's slivers then serves up to an mc of
+                        // micro-kernels, as in one band per thread.
+                        blocks = Math.min(blocks, Math.max(threads, ceilDiv(splitPanels, blocking.mc() / MR)));
                     }
                     adjacentRuns = splitPanels % blocks == 0 && blocks % threads == 0;
                     rowParts = candidate == SharedOperand.A ? 1 : blocks;
@@ -258,21 +289,13 @@ final class PanamaGemm {
 
         /** Floats of the operand's panels for all of k, as {@link #wholeSharedOperand} lays them out. */
         private long packedFloats(SharedOperand operand) {
-            long blocksOfK = ceilDiv(at.rows(), blocking.kc());
-            return ((long) at.rows() * panelWidth(operand) + blocksOfK * panelPad(operand)) * panelsOf(operand);
+            return PanamaGemm.packedFloats(operand, at.rows(), blocking.kc(), panelsOf(operand));
         }
 
         private int panelsOf(SharedOperand operand) {
             return operand == SharedOperand.A ? rowPanels : columnPanels;
         }
 
-        private static int panelWidth(SharedOperand operand) {
-            return operand == SharedOperand.A ? MR : NR;
-        }
-
-        private static int panelPad(SharedOperand operand) {
-            return operand == SharedOperand.A ? 0 : B_PANEL_PAD;
-        }
 
         int computeTasks() {
             return rowParts * columnParts;
@@ -485,8 +508,9 @@ final class PanamaGemm {
      * the micro-kernel (128 x 1024 x 1024 NN: 26 GFLOP/s, 50 row by row). Runs are whole vectors
      * without masks. Panels half a vector wide (A's) are the exception: they are packed two at a
      * time, down all their rows, by {@link #packPanelPairs}; what that leaves (an odd last panel,
-     * the last row of an odd {@code kc}) and a ragged last panel, whose padding is zeroed, are
-     * copied exactly.
+     * the last row of an odd {@code kc}), a ragged last panel, whose padding is zeroed, and panels
+     * of other widths below a vector (A's 4 rows forced with {@code -Dbfa.gemm.mr=4} at 512 bits)
+     * are copied exactly.
      */
     private static void packPlainRows(FloatMatrix view, int k0, int kc, int j0, int width, int panelWidth,
                                       float[] dst, int dstOffset, int panelStride) {
@@ -502,15 +526,15 @@ final class PanamaGemm {
         for (int kk = 0; kk < kc; kk++) {
             long row = view.storageOffset(k0 + kk, j0);
             int to = dstOffset + kk * panelWidth;
-            int firstPanel = kk < pairedRows ? pairedPanels : 0;
-            for (int p = firstPanel; p < vectorPanels; p++) {
+            for (int p = 0; p < vectorPanels; p++) {
                 long from = row + (long) p * panelWidth * FLOAT_BYTES;
                 for (int col = 0; col < panelWidth; col += VL) {
                     FloatVector.fromMemorySegment(SPECIES, src, from + (long) col * FLOAT_BYTES, NATIVE)
                             .intoArray(dst, to + p * panelStride + col);
                 }
             }
-            for (int p = Math.max(firstPanel, vectorPanels); p < fullPanels; p++) {
+            int firstCopied = Math.max(vectorPanels, kk < pairedRows ? pairedPanels : 0);
+            for (int p = firstCopied; p < fullPanels; p++) {
                 MemorySegment.copy(src, ValueLayout.JAVA_FLOAT_UNALIGNED, row + (long) p * panelWidth * FLOAT_BYTES,
                         dst, to + p * panelStride, panelWidth);
             }
