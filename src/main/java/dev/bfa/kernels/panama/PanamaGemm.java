@@ -352,15 +352,22 @@ final class PanamaGemm {
             if (ws.wholePanels.length < floats) {
                 ws.wholePanels = new float[(int) floats];
             }
-            int pad = panelPad(sharedOperand);
-            for (int pc = 0, offset = 0; pc < view.rows(); pc += blocking.kc()) {
+            for (int pc = 0; pc < view.rows(); pc += blocking.kc()) {
                 int blockK = Math.min(blocking.kc(), view.rows() - pc);
-                pack(view, pc, blockK, 0, view.cols(), width, ws.wholePanels, offset, blockK * width + pad, ws);
-                offset += panels * (blockK * width + pad);
+                pack(view, pc, blockK, 0, view.cols(), width, ws.wholePanels, sharedBlockStart(sharedOperand, pc, panels),
+                        blockK * width + panelPad(sharedOperand), ws);
             }
             ws.wholePanelsCall = call;
             return ws.wholePanels;
         }
+    }
+
+    /**
+     * Where the panels of the block of k from row {@code pc} of a shared operand with {@code panels}
+     * panels start in {@link Workspace#wholePanels}: every block before it is kc rows deep.
+     */
+    private int sharedBlockStart(SharedOperand operand, int pc, int panels) {
+        return (pc * panelWidth(operand) + pc / blocking.kc() * panelPad(operand)) * panels;
     }
 
     /**
@@ -385,7 +392,7 @@ final class PanamaGemm {
                 boolean packInKernel = sharedB == null && packsSliversInKernel(b, nc);
                 if (sharedB != null) {
                     bPanels = sharedB;
-                    bBase = (pc * NR + pc / blocking.kc() * B_PANEL_PAD) * columnPanels + (jc / NR) * bStride;
+                    bBase = sharedBlockStart(SharedOperand.B, pc, columnPanels) + (jc / NR) * bStride;
                 } else if (!packInKernel) {
                     pack(b, pc, kc, jc, nc, NR, ws.packedB, 0, bStride, ws);
                 }
@@ -395,7 +402,7 @@ final class PanamaGemm {
                     int aBase = 0;
                     if (sharedA != null) {
                         aPanels = sharedA;
-                        aBase = pc * rowPanels * MR + (ic / MR) * kc * MR;
+                        aBase = sharedBlockStart(SharedOperand.A, pc, rowPanels) + (ic / MR) * kc * MR;
                     } else {
                         pack(at, pc, kc, ic, mc, MR, ws.packedA, 0, kc * MR, ws);
                     }
