@@ -15,7 +15,7 @@ import java.nio.file.StandardOpenOption;
  * the whole run, released by the operating system if the process dies. The empty file stays: removing
  * it on release would let a waiting process lock a file that a third one no longer sees.
  */
-final class DirectoryLock implements AutoCloseable {
+public final class DirectoryLock implements AutoCloseable {
     static final String NAME = ".bfa.lock";
 
     private final FileChannel channel;
@@ -27,7 +27,7 @@ final class DirectoryLock implements AutoCloseable {
     }
 
     /** Creates {@code directory} if needed and locks it, or fails at once if another run holds it. */
-    static DirectoryLock acquire(Path directory) throws IOException {
+    public static DirectoryLock acquire(Path directory) throws IOException {
         Files.createDirectories(directory);
         FileChannel channel = FileChannel.open(directory.resolve(NAME), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
@@ -42,10 +42,37 @@ final class DirectoryLock implements AutoCloseable {
         }
         if (lock == null) {
             channel.close();
-            throw new IOException(directory + ": another bfa run is training in this directory; wait for it to "
+            throw new HeldException(directory + ": another bfa run is training in this directory; wait for it to "
                     + "finish or stop it (Ctrl-C saves a checkpoint) before resuming");
         }
         return new DirectoryLock(channel, lock);
+    }
+
+    /** Whether a run holds {@code directory}'s lock now: in this process or another, alive. */
+    static boolean isHeld(Path directory) throws IOException {
+        Path file = directory.resolve(NAME);
+        if (!Files.exists(file)) {
+            return false;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                return true;
+            }
+            lock.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true;
+        }
+    }
+
+    /** The directory is locked by another run. */
+    public static final class HeldException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        HeldException(String message) {
+            super(message);
+        }
     }
 
     @Override

@@ -119,6 +119,11 @@ public final class Experiments {
                 false);
     }
 
+    /** Whether a bfa process is training in {@code directory} now (it holds the directory's lock). */
+    public static boolean isTraining(Path directory) throws IOException {
+        return DirectoryLock.isHeld(directory);
+    }
+
     /** The steps at which a run of {@code config} evaluates, up to and including {@code upTo}. */
     public static List<Long> evaluationSteps(RunConfig config, long upTo) {
         List<Long> steps = new ArrayList<>();

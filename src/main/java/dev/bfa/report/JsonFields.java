@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bfa.text.UserText;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Jackson set up for the run files, and typed access to an object's fields that fails with one line
@@ -16,8 +18,8 @@ import java.math.BigDecimal;
  * number, found "high"}). Non-finite numbers are written as {@code null} (JSON has no NaN) and read
  * back as NaN.
  */
-final class JsonFields {
-    static final ObjectMapper MAPPER = new ObjectMapper()
+public final class JsonFields {
+    public static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -33,7 +35,7 @@ final class JsonFields {
     }
 
     /** The top-level object of {@code text}; {@code source} names the file in errors. */
-    static JsonFields parse(String text, String source) {
+    public static JsonFields parse(String text, String source) {
         JsonNode root;
         try {
             root = MAPPER.readTree(text);
@@ -56,7 +58,7 @@ final class JsonFields {
         return new JsonFields(root, source, "");
     }
 
-    static String write(ObjectNode root) {
+    public static String write(ObjectNode root) {
         try {
             return MAPPER.writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {
@@ -64,7 +66,7 @@ final class JsonFields {
         }
     }
 
-    String source() {
+    public String source() {
         return source;
     }
 
@@ -72,7 +74,7 @@ final class JsonFields {
         return path.isEmpty() ? field : path + "." + field;
     }
 
-    ReportException error(String field, String problem) {
+    public ReportException error(String field, String problem) {
         return new ReportException(source + ": field \"" + name(field) + "\": " + problem);
     }
 
@@ -84,11 +86,11 @@ final class JsonFields {
         return value;
     }
 
-    boolean has(String field) {
+    public boolean has(String field) {
         return node.has(field);
     }
 
-    JsonFields object(String field) {
+    public JsonFields object(String field) {
         JsonNode value = required(field);
         if (!value.isObject()) {
             throw error(field, "expected an object, found " + describe(value));
@@ -96,11 +98,43 @@ final class JsonFields {
         return new JsonFields(value, source, name(field));
     }
 
+    /** The objects of the list in {@code field}, each named {@code field[i]} in errors. */
+    public List<JsonFields> objects(String field) {
+        return items(field, JsonNode::isObject, "an object", (item, name) -> new JsonFields(item, source, name));
+    }
+
+    /** The strings of the list in {@code field}. */
+    public List<String> strings(String field) {
+        return items(field, JsonNode::isTextual, "a string", (item, name) -> item.asText());
+    }
+
+    private <T> List<T> items(String field, java.util.function.Predicate<JsonNode> valid, String expected,
+                              java.util.function.BiFunction<JsonNode, String, T> read) {
+        JsonNode value = required(field);
+        if (!value.isArray()) {
+            throw error(field, "expected a list, found " + describe(value));
+        }
+        List<T> items = new ArrayList<>();
+        for (int i = 0; i < value.size(); i++) {
+            JsonNode item = value.get(i);
+            if (!valid.test(item)) {
+                throw error(field + "[" + i + "]", "expected " + expected + ", found " + describe(item));
+            }
+            items.add(read.apply(item, name(field + "[" + i + "]")));
+        }
+        return items;
+    }
+
+    /** The JSON object itself, for a reader that hands part of a file to another parser. */
+    public JsonNode node() {
+        return node;
+    }
+
     Iterable<String> fieldNames() {
         return () -> node.fieldNames();
     }
 
-    String string(String field) {
+    public String string(String field) {
         JsonNode value = required(field);
         if (!value.isTextual()) {
             throw error(field, "expected a string, found " + describe(value));
@@ -111,7 +145,7 @@ final class JsonFields {
         return value.asText();
     }
 
-    long integer(String field) {
+    public long integer(String field) {
         JsonNode value = required(field);
         if (value.isIntegralNumber() && value.canConvertToLong()) {
             return value.longValue();
@@ -127,7 +161,7 @@ final class JsonFields {
         throw error(field, "expected an integer, found " + describe(value));
     }
 
-    int int32(String field) {
+    public int int32(String field) {
         long value = integer(field);
         if (value != (int) value) {
             throw error(field, value + " is too large");
@@ -147,17 +181,17 @@ final class JsonFields {
         return value.decimalValue();
     }
 
-    double number(String field) {
+    public double number(String field) {
         BigDecimal value = decimal(field);
         return value == null ? Double.NaN : value.doubleValue();
     }
 
-    float float32(String field) {
+    public float float32(String field) {
         BigDecimal value = decimal(field);
         return value == null ? Float.NaN : value.floatValue();
     }
 
-    double[] numbers(String field) {
+    public double[] numbers(String field) {
         JsonNode value = required(field);
         if (!value.isArray()) {
             throw error(field, "expected a list of numbers, found " + describe(value));

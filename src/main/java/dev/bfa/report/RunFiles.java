@@ -46,6 +46,11 @@ public final class RunFiles {
 
     /** {@code config} as the text of config.json. */
     public static String configJson(RunConfig config) {
+        return JsonFields.write(configNode(config));
+    }
+
+    /** {@code config} as the JSON object of config.json, for files that embed it (sweep.json). */
+    public static ObjectNode configNode(RunConfig config) {
         ObjectNode root = JsonFields.MAPPER.createObjectNode();
         root.put("format", CONFIG_FORMAT);
         root.put("mode", config.mode().cliName());
@@ -67,7 +72,7 @@ public final class RunFiles {
         root.put("evaluation_every", config.evaluationEvery());
         root.put("seed", config.seed());
         root.put("threads", config.threads());
-        return JsonFields.write(root);
+        return root;
     }
 
     /**
@@ -82,7 +87,12 @@ public final class RunFiles {
 
     /** The configuration in config.json text; {@code source} names the file in error messages. */
     public static RunConfig parseConfig(String json, String source) {
-        JsonFields root = JsonFields.parse(json, source);
+        return parseConfig(JsonFields.parse(json, source));
+    }
+
+    /** The configuration in a config.json object, standing alone or embedded in another file. */
+    public static RunConfig parseConfig(JsonFields root) {
+        String source = root.source();
         checkFormat(root, CONFIG_FORMAT);
         Mode mode = parseEnum(root, "mode", Mode::parse);
         String forwardDataset = root.string("forward_dataset");

@@ -36,6 +36,12 @@ public record RunConfig(Mode mode, String forwardDataset, String reverseDataset,
         }
     }
 
+    /** The same run on another number of threads: the results are bit-identical at every count. */
+    public RunConfig withThreads(int count) {
+        return new RunConfig(mode, forwardDataset, reverseDataset, width, depth, activation, optimizer, batch, steps,
+                evaluationEvery, seed, count);
+    }
+
     public RunConfig withMode(Mode other) {
         return new RunConfig(other, forwardDataset, reverseDataset, width, depth, activation, optimizer, batch, steps,
                 evaluationEvery, seed, threads);
