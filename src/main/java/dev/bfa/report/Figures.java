@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.text.NumberFormat;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,12 +29,14 @@ import org.jfree.chart.LegendItem;
 import org.jfree.chart.LegendItemCollection;
 import org.jfree.chart.axis.AxisSpace;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.block.BlockBorder;
 import org.jfree.chart.block.LengthConstraintType;
 import org.jfree.chart.block.RectangleConstraint;
 import org.jfree.chart.plot.SeriesRenderingOrder;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYItemRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.LegendTitle;
 import org.jfree.chart.title.TextTitle;
@@ -42,6 +45,7 @@ import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.chart.ui.Size2D;
 import org.jfree.data.Range;
+import org.jfree.data.xy.XYDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -56,6 +60,10 @@ import org.jfree.data.xy.XYSeriesCollection;
  * One curve per mode, in the paper's colours: fa green, coupled-backward blue, coupled-both orange,
  * and the bp baseline grey and dashed. Panels share one legend and one step range. Rendering is
  * headless (no display needed).
+ *
+ * <p>What a figure plots is a {@link Curves}: here one run per mode; a sweep's report draws the
+ * same figures with a mean and a band per group of seeds, and figures of its own from the panels and
+ * legend built here ({@link #chart}, {@link #compose}).
  */
 public final class Figures {
     static {
@@ -70,6 +78,7 @@ public final class Figures {
 
     private static final int PANEL_HEIGHT = 200;
     private static final int MAX_SHAPES = 25;
+    private static final float LINE_WIDTH = 2.2f;
     private static final String FONT = Font.SANS_SERIF;
     private static final Font TITLE_FONT = new Font(FONT, Font.BOLD, 20);
     private static final Font SUBTITLE_FONT = new Font(FONT, Font.PLAIN, 14);
@@ -105,10 +114,110 @@ public final class Figures {
     }
 
     private static Stroke stroke(Mode mode) {
-        if (mode == Mode.BP) {
-            return new BasicStroke(2.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, new float[] {9f, 6f}, 0f);
+        return mode == Mode.BP ? dashed(new float[] {9f, 6f}) : new BasicStroke(LINE_WIDTH, BasicStroke.CAP_ROUND,
+                BasicStroke.JOIN_ROUND);
+    }
+
+    /** A line of the usual width drawn in {@code dashes} (lengths on, off, on, ...). */
+    static Stroke dashed(float[] dashes) {
+        return new BasicStroke(LINE_WIDTH, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, dashes, 0f);
+    }
+
+    /** How one curve looks, and its entry in the legend. */
+    record Curve(String label, Color color, Stroke stroke) {
+    }
+
+    /** The curve of {@code mode}: its colour and label as in the paper, bp dashed. */
+    static Curve curve(Mode mode) {
+        return new Curve(label(mode), color(mode), stroke(mode));
+    }
+
+    /**
+     * What Figures 2 and 3 plot, in every panel the same curves: one run per mode, or a sweep's groups
+     * of seeds.
+     */
+    interface Curves {
+        /** The curves' looks and labels, in drawing order. */
+        List<Curve> legend();
+
+        /** What the curves are, for the subtitle: "4 modes". */
+        String description();
+
+        /** Every run plotted, for the step axis and the number of paired layers. */
+        Collection<List<EvaluationPoint>> runs();
+
+        /** The data and renderer of one panel, which plots {@code value} of each evaluation point. */
+        Plotted plot(ToDoubleFunction<EvaluationPoint> value);
+    }
+
+    /**
+     * One panel's curves ready to draw.
+     *
+     * @param mostPoints points in the longest curve: markers are drawn when there are few
+     */
+    record Plotted(XYDataset dataset, XYItemRenderer renderer, int mostPoints) {
+    }
+
+    /** One line per mode, each a single run. */
+    private record ModeCurves(Map<Mode, List<EvaluationPoint>> runsByMode) implements Curves {
+        ModeCurves {
+            if (runsByMode.isEmpty()) {
+                throw new IllegalArgumentException("no runs to plot");
+            }
+            runsByMode = new EnumMap<>(runsByMode);
         }
-        return new BasicStroke(2.2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND);
+
+        @Override
+        public List<Curve> legend() {
+            return runsByMode.keySet().stream().map(Figures::curve).toList();
+        }
+
+        @Override
+        public String description() {
+            return runsByMode.size() == 1 ? "mode " + runsByMode.keySet().iterator().next().cliName()
+                    : runsByMode.size() + " modes";
+        }
+
+        @Override
+        public Collection<List<EvaluationPoint>> runs() {
+            return runsByMode.values();
+        }
+
+        @Override
+        public Plotted plot(ToDoubleFunction<EvaluationPoint> value) {
+            XYSeriesCollection dataset = new XYSeriesCollection();
+            int mostPoints = 0;
+            for (Map.Entry<Mode, List<EvaluationPoint>> run : runsByMode.entrySet()) {
+                XYSeries series = new XYSeries(run.getKey().cliName(), true, true);
+                for (EvaluationPoint p : run.getValue()) {
+                    series.addOrUpdate(p.step(), drawable(value.applyAsDouble(p)));
+                }
+                dataset.addSeries(series);
+                mostPoints = Math.max(mostPoints, series.getItemCount());
+            }
+            XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
+            style(renderer, legend(), mostPoints);
+            return new Plotted(dataset, renderer, mostPoints);
+        }
+    }
+
+    /** {@code y}, or NaN (a gap in the curve) when it is infinite, which cannot be drawn either. */
+    static double drawable(double y) {
+        return Double.isFinite(y) ? y : Double.NaN;
+    }
+
+    /**
+     * Gives series i of {@code renderer} the colour and line of {@code curves[i]}, with markers when
+     * the longest curve has few points (they are the only way to see a single point).
+     */
+    static void style(XYLineAndShapeRenderer renderer, List<Curve> curves, int mostPoints) {
+        for (int i = 0; i < curves.size(); i++) {
+            renderer.setSeriesPaint(i, curves.get(i).color());
+            renderer.setSeriesStroke(i, curves.get(i).stroke());
+            renderer.setSeriesShape(i, new Ellipse2D.Double(-3, -3, 6, 6));
+        }
+        renderer.setDefaultShapesVisible(mostPoints <= MAX_SHAPES);
+        renderer.setDrawSeriesLineAsPath(true);
     }
 
     /** Size of Figure 3 for {@code pairedLayers} panels: 1000 wide, 700 high up to three panels. */
@@ -132,7 +241,7 @@ public final class Figures {
     /** Writes Figure 2 (test accuracy of F and R against step) to {@code png}, atomically. */
     public static void writeAccuracy(Path png, Map<Mode, List<EvaluationPoint>> runs, String forwardDataset,
                                      String reverseDataset) throws IOException {
-        AtomicFiles.write(png, ChartUtils.encodeAsPNG(accuracyImage(runs, forwardDataset, reverseDataset)));
+        write(png, accuracyImage(runs, forwardDataset, reverseDataset));
     }
 
     /**
@@ -142,17 +251,32 @@ public final class Figures {
      */
     public static boolean writeCosine(Path png, Map<Mode, List<EvaluationPoint>> runs, String forwardDataset,
                                       String reverseDataset) throws IOException {
-        if (pairedLayers(runs) == 0) {
+        return writeCosine(png, new ModeCurves(runs), forwardDataset, reverseDataset);
+    }
+
+    /** As {@link #writeCosine(Path, Map, String, String)}, for any curves. */
+    static boolean writeCosine(Path png, Curves curves, String forwardDataset, String reverseDataset)
+            throws IOException {
+        if (pairedLayers(curves.runs()) == 0) {
             return false;
         }
-        AtomicFiles.write(png, ChartUtils.encodeAsPNG(cosineImage(runs, forwardDataset, reverseDataset)));
+        write(png, cosineImage(curves, forwardDataset, reverseDataset));
         return true;
+    }
+
+    /** Writes {@code image} to {@code png}, atomically. */
+    static void write(Path png, BufferedImage image) throws IOException {
+        AtomicFiles.write(png, ChartUtils.encodeAsPNG(image));
     }
 
     /** Number of paired layers in {@code runs}: the longest cosine array of any point. */
     public static int pairedLayers(Map<Mode, List<EvaluationPoint>> runs) {
+        return pairedLayers(runs.values());
+    }
+
+    private static int pairedLayers(Collection<List<EvaluationPoint>> runs) {
         int n = 0;
-        for (List<EvaluationPoint> points : runs.values()) {
+        for (List<EvaluationPoint> points : runs) {
             for (EvaluationPoint p : points) {
                 n = Math.max(n, p.cosine() == null ? 0 : p.cosine().length);
             }
@@ -163,55 +287,52 @@ public final class Figures {
     /** Figure 2 as an image of {@link #accuracySize()}. */
     public static BufferedImage accuracyImage(Map<Mode, List<EvaluationPoint>> runs, String forwardDataset,
                                               String reverseDataset) {
-        Map<Mode, List<EvaluationPoint>> sorted = sorted(runs);
-        Range steps = stepRange(sorted);
+        return accuracyImage(new ModeCurves(runs), forwardDataset, reverseDataset);
+    }
+
+    /** As {@link #accuracyImage(Map, String, String)}, for any curves. */
+    static BufferedImage accuracyImage(Curves curves, String forwardDataset, String reverseDataset) {
+        Range steps = stepRange(curves.runs());
         List<JFreeChart> panels = List.of(
                 panel("F (forward network) on " + forwardDataset, "test accuracy (%)",
-                        series(sorted, p -> 100 * p.forwardAccuracy()), steps, false, true),
+                        curves.plot(p -> 100 * p.forwardAccuracy()), steps, false, true),
                 panel("R (reverse network) on " + reverseDataset, "test accuracy (%)",
-                        series(sorted, p -> 100 * p.reverseAccuracy()), steps, false, true));
-        return compose("Test accuracy during training", modesLine(sorted) + " · F on " + forwardDataset
-                + ", R on " + reverseDataset, panels, sorted.keySet(), accuracySize());
+                        curves.plot(p -> 100 * p.reverseAccuracy()), steps, false, true));
+        return compose("Test accuracy during training", curves.description() + " · F on " + forwardDataset
+                + ", R on " + reverseDataset, panels, curves.legend(), accuracySize());
     }
 
     /** Figure 3 as an image of {@link #cosineSize(int)}; needs at least one paired layer. */
     public static BufferedImage cosineImage(Map<Mode, List<EvaluationPoint>> runs, String forwardDataset,
                                             String reverseDataset) {
-        Map<Mode, List<EvaluationPoint>> sorted = sorted(runs);
-        int paired = pairedLayers(sorted);
+        return cosineImage(new ModeCurves(runs), forwardDataset, reverseDataset);
+    }
+
+    /** As {@link #cosineImage(Map, String, String)}, for any curves. */
+    static BufferedImage cosineImage(Curves curves, String forwardDataset, String reverseDataset) {
+        int paired = pairedLayers(curves.runs());
         if (paired == 0) {
             throw new IllegalArgumentException("no paired layers to plot: the networks need at least 2 hidden layers");
         }
         MetricsLayout layout = new MetricsLayout(paired + 1);
-        Range steps = stepRange(sorted);
+        Range steps = stepRange(curves.runs());
         List<JFreeChart> panels = new ArrayList<>();
         for (int l = 1; l <= paired; l++) {
             int index = l - 1;
             panels.add(panel("F layer " + l + " / R layer " + layout.reverseLayerOf(l), "cosine similarity",
-                    series(sorted, p -> p.cosine() != null && index < p.cosine().length ? p.cosine()[index]
+                    curves.plot(p -> p.cosine() != null && index < p.cosine().length ? p.cosine()[index]
                             : Double.NaN), steps, true, false));
         }
         return compose("Cosine similarity between the weights of F and R",
                 "F's weights in layer l against R's weights in layer L-1-l, read in F's orientation · "
-                        + modesLine(sorted) + " · F on " + forwardDataset + ", R on " + reverseDataset, panels, sorted.keySet(), cosineSize(paired));
+                        + curves.description() + " · F on " + forwardDataset + ", R on " + reverseDataset, panels,
+                curves.legend(), cosineSize(paired));
     }
 
-    private static String modesLine(Map<Mode, List<EvaluationPoint>> runs) {
-        return runs.size() == 1 ? "mode " + runs.keySet().iterator().next().cliName()
-                : runs.size() + " modes";
-    }
-
-    private static Map<Mode, List<EvaluationPoint>> sorted(Map<Mode, List<EvaluationPoint>> runs) {
-        if (runs.isEmpty()) {
-            throw new IllegalArgumentException("no runs to plot");
-        }
-        return new EnumMap<>(runs);
-    }
-
-    private static Range stepRange(Map<Mode, List<EvaluationPoint>> runs) {
+    private static Range stepRange(Collection<List<EvaluationPoint>> runs) {
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
-        for (List<EvaluationPoint> points : runs.values()) {
+        for (List<EvaluationPoint> points : runs) {
             for (EvaluationPoint p : points) {
                 min = Math.min(min, p.step());
                 max = Math.max(max, p.step());
@@ -226,44 +347,13 @@ public final class Figures {
         return new Range(min, max);
     }
 
-    private static Map<Mode, XYSeries> series(Map<Mode, List<EvaluationPoint>> runs,
-                                              ToDoubleFunction<EvaluationPoint> value) {
-        Map<Mode, XYSeries> result = new EnumMap<>(Mode.class);
-        for (Map.Entry<Mode, List<EvaluationPoint>> run : runs.entrySet()) {
-            XYSeries series = new XYSeries(run.getKey().cliName(), true, true);
-            for (EvaluationPoint p : run.getValue()) {
-                double y = value.applyAsDouble(p);
-                // NaN leaves a gap in the curve; infinities cannot be drawn either
-                series.addOrUpdate(p.step(), Double.isFinite(y) ? y : Double.NaN);
-            }
-            result.put(run.getKey(), series);
-        }
-        return result;
-    }
-
-    private static JFreeChart panel(String title, String yLabel, Map<Mode, XYSeries> series, Range steps,
-                                    boolean includeZero, boolean percent) {
-        XYSeriesCollection dataset = new XYSeriesCollection();
-        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
-        int maxPoints = 0;
-        int index = 0;
-        for (Map.Entry<Mode, XYSeries> entry : series.entrySet()) {
-            dataset.addSeries(entry.getValue());
-            Mode mode = entry.getKey();
-            renderer.setSeriesPaint(index, color(mode));
-            renderer.setSeriesStroke(index, stroke(mode));
-            renderer.setSeriesShape(index, new Ellipse2D.Double(-3, -3, 6, 6));
-            maxPoints = Math.max(maxPoints, entry.getValue().getItemCount());
-            index++;
-        }
-        // markers help when there are few points (and are the only way to see a single point)
-        renderer.setDefaultShapesVisible(maxPoints <= MAX_SHAPES);
-        renderer.setDrawSeriesLineAsPath(true);
-
+    /** A panel of {@code plotted} against training step. */
+    private static JFreeChart panel(String title, String yLabel, Plotted plotted, Range steps, boolean includeZero,
+                                    boolean percent) {
         NumberAxis x = new NumberAxis("training step");
         x.setStandardTickUnits(NumberAxis.createIntegerTickUnits(Locale.ROOT));
         x.setNumberFormatOverride(NumberFormat.getIntegerInstance(Locale.ROOT));
-        double pad = maxPoints <= MAX_SHAPES ? 0.015 * steps.getLength() : 0;  // room for the end markers
+        double pad = plotted.mostPoints() <= MAX_SHAPES ? 0.015 * steps.getLength() : 0;  // room for the end markers
         x.setRange(new Range(steps.getLowerBound() - pad, steps.getUpperBound() + pad));
         NumberAxis y = new NumberAxis(yLabel);
         y.setAutoRangeIncludesZero(includeZero);
@@ -271,12 +361,21 @@ public final class Figures {
             // cosines: do not magnify noise of a few thousandths into a full-height curve
             y.setAutoRangeMinimumSize(0.02);
         }
-        y.setUpperMargin(0.08);
-        y.setLowerMargin(0.08);
         if (percent) {
             y.setStandardTickUnits(NumberAxis.createStandardTickUnits(Locale.ROOT));
         }
-        for (NumberAxis axis : List.of(x, y)) {
+        return chart(title, x, y, plotted, includeZero);
+    }
+
+    /**
+     * A panel in the figures' style: {@code plotted} on axes {@code x} and {@code y}, a grey line at y = 0
+     * when {@code zeroLine}, and the same room for the axes as every other panel, so that the plot areas
+     * of a grid line up.
+     */
+    static JFreeChart chart(String title, ValueAxis x, NumberAxis y, Plotted plotted, boolean zeroLine) {
+        y.setUpperMargin(0.08);
+        y.setLowerMargin(0.08);
+        for (ValueAxis axis : List.of(x, y)) {
             axis.setLabelFont(AXIS_LABEL_FONT);
             axis.setLabelPaint(TEXT);
             axis.setTickLabelFont(TICK_FONT);
@@ -285,7 +384,7 @@ public final class Figures {
             axis.setTickMarkPaint(OUTLINE);
         }
 
-        XYPlot plot = new XYPlot(dataset, x, y, renderer);
+        XYPlot plot = new XYPlot(plotted.dataset(), x, y, plotted.renderer());
         plot.setSeriesRenderingOrder(SeriesRenderingOrder.FORWARD);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setOutlinePaint(OUTLINE);
@@ -294,11 +393,10 @@ public final class Figures {
         plot.setDomainGridlineStroke(new BasicStroke(1f));
         plot.setRangeGridlineStroke(new BasicStroke(1f));
         plot.setAxisOffset(RectangleInsets.ZERO_INSETS);
-        if (includeZero) {
+        if (zeroLine) {
             ValueMarker zero = new ValueMarker(0, new Color(0x88, 0x88, 0x88), new BasicStroke(1.2f));
             plot.addRangeMarker(zero, Layer.BACKGROUND);
         }
-        // the same space for the axes in every panel, so that the panels' plot areas line up
         AxisSpace left = new AxisSpace();
         left.setLeft(72);
         plot.setFixedRangeAxisSpace(left);
@@ -316,8 +414,8 @@ public final class Figures {
     }
 
     /** Draws the title, the panels in a grid and one legend for all of them. */
-    private static BufferedImage compose(String title, String subtitle, List<JFreeChart> panels,
-                                         Iterable<Mode> modes, Dimension size) {
+    static BufferedImage compose(String title, String subtitle, List<JFreeChart> panels, List<Curve> curves,
+                                 Dimension size) {
         BufferedImage image = new BufferedImage(size.width, size.height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
@@ -335,7 +433,7 @@ public final class Figures {
                     RectangleEdge.TOP, org.jfree.chart.ui.HorizontalAlignment.CENTER,
                     org.jfree.chart.ui.VerticalAlignment.CENTER, new RectangleInsets(2, 0, 4, 0)), top, size.width);
 
-            LegendTitle legend = legend(modes);
+            LegendTitle legend = legend(curves);
             Size2D legendSize = legend.arrange(g, widthAtMost(size.width - 40.0));
             double legendTop = size.height - legendSize.height - 10;
             legend.draw(g, new Rectangle2D.Double((size.width - legendSize.width) / 2, legendTop,
@@ -378,11 +476,11 @@ public final class Figures {
                 LengthConstraintType.NONE);
     }
 
-    private static LegendTitle legend(Iterable<Mode> modes) {
+    private static LegendTitle legend(List<Curve> curves) {
         LegendItemCollection items = new LegendItemCollection();
-        for (Mode mode : modes) {
-            LegendItem item = new LegendItem(label(mode), null, null, null, new Line2D.Double(-16, 0, 16, 0),
-                    stroke(mode), color(mode));
+        for (Curve curve : curves) {
+            LegendItem item = new LegendItem(curve.label(), null, null, null, new Line2D.Double(-16, 0, 16, 0),
+                    curve.stroke(), curve.color());
             item.setLabelFont(LEGEND_FONT);
             item.setLabelPaint(TEXT);
             items.add(item);
