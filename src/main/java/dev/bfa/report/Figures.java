@@ -79,6 +79,8 @@ public final class Figures {
     private static final int PANEL_HEIGHT = 200;
     private static final int MAX_SHAPES = 25;
     private static final float LINE_WIDTH = 2.2f;
+    /** The line of every curve but bp's. */
+    static final Stroke SOLID = new BasicStroke(LINE_WIDTH, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND);
     private static final String FONT = Font.SANS_SERIF;
     private static final Font TITLE_FONT = new Font(FONT, Font.BOLD, 20);
     private static final Font SUBTITLE_FONT = new Font(FONT, Font.PLAIN, 14);
@@ -114,12 +116,11 @@ public final class Figures {
     }
 
     private static Stroke stroke(Mode mode) {
-        return mode == Mode.BP ? dashed(new float[] {9f, 6f}) : new BasicStroke(LINE_WIDTH, BasicStroke.CAP_ROUND,
-                BasicStroke.JOIN_ROUND);
+        return mode == Mode.BP ? dashed(9f, 6f) : SOLID;
     }
 
     /** A line of the usual width drawn in {@code dashes} (lengths on, off, on, ...). */
-    static Stroke dashed(float[] dashes) {
+    static Stroke dashed(float... dashes) {
         return new BasicStroke(LINE_WIDTH, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, dashes, 0f);
     }
 
@@ -294,12 +295,22 @@ public final class Figures {
     static BufferedImage accuracyImage(Curves curves, String forwardDataset, String reverseDataset) {
         Range steps = stepRange(curves.runs());
         List<JFreeChart> panels = List.of(
-                panel("F (forward network) on " + forwardDataset, "test accuracy (%)",
-                        curves.plot(p -> 100 * p.forwardAccuracy()), steps, false, true),
-                panel("R (reverse network) on " + reverseDataset, "test accuracy (%)",
-                        curves.plot(p -> 100 * p.reverseAccuracy()), steps, false, true));
+                panel(forwardPanel(forwardDataset), "test accuracy (%)", curves.plot(p -> 100 * p.forwardAccuracy()),
+                        steps, false, true),
+                panel(reversePanel(reverseDataset), "test accuracy (%)", curves.plot(p -> 100 * p.reverseAccuracy()),
+                        steps, false, true));
         return compose("Test accuracy during training", curves.description() + " · F on " + forwardDataset
                 + ", R on " + reverseDataset, panels, curves.legend(), accuracySize());
+    }
+
+    /** The title of F's panel in a figure of accuracies. */
+    static String forwardPanel(String dataset) {
+        return "F (forward network) on " + dataset;
+    }
+
+    /** The title of R's panel in a figure of accuracies. */
+    static String reversePanel(String dataset) {
+        return "R (reverse network) on " + dataset;
     }
 
     /** Figure 3 as an image of {@link #cosineSize(int)}; needs at least one paired layer. */
@@ -355,7 +366,15 @@ public final class Figures {
         x.setNumberFormatOverride(NumberFormat.getIntegerInstance(Locale.ROOT));
         double pad = plotted.mostPoints() <= MAX_SHAPES ? 0.015 * steps.getLength() : 0;  // room for the end markers
         x.setRange(new Range(steps.getLowerBound() - pad, steps.getUpperBound() + pad));
-        NumberAxis y = new NumberAxis(yLabel);
+        return chart(title, x, valueAxis(yLabel, includeZero, percent), plotted, includeZero);
+    }
+
+    /**
+     * A panel's y axis: from zero when {@code includeZero} (cosines), with ticks at round numbers when
+     * {@code percent}.
+     */
+    static NumberAxis valueAxis(String label, boolean includeZero, boolean percent) {
+        NumberAxis y = new NumberAxis(label);
         y.setAutoRangeIncludesZero(includeZero);
         if (includeZero) {
             // cosines: do not magnify noise of a few thousandths into a full-height curve
@@ -364,7 +383,7 @@ public final class Figures {
         if (percent) {
             y.setStandardTickUnits(NumberAxis.createStandardTickUnits(Locale.ROOT));
         }
-        return chart(title, x, y, plotted, includeZero);
+        return y;
     }
 
     /**

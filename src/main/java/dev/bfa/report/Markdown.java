@@ -4,12 +4,19 @@ import dev.bfa.model.Mode;
 import dev.bfa.training.OptimizerConfig;
 import dev.bfa.training.RunConfig;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /** Markdown tables and number formats shared by the reports. Missing values (NaN) show as "n/a". */
 final class Markdown {
     static final String MISSING = "n/a";
+    /** What {@link #configTable(StringBuilder, List, boolean)} shows for a setting that differs between runs. */
+    static final String DIFFERS = "differs between runs";
+    private static final String MODE_SETTING = "mode";
 
     private Markdown() {
     }
@@ -135,18 +142,40 @@ final class Markdown {
 
     /** The configuration as a two-column table, without the mode when {@code withMode} is false. */
     static void configTable(StringBuilder out, RunConfig config, boolean withMode) {
-        Table table = new Table(List.of("setting", "value"));
-        if (withMode) {
-            table.row("mode", code(config.mode().cliName()) + ": " + describe(config.mode()));
+        configTable(out, List.of(config), withMode);
+    }
+
+    /**
+     * The settings of several runs (a sweep's cells) as a two-column table: a setting on which they
+     * differ reads {@value #DIFFERS}.
+     */
+    static void configTable(StringBuilder out, List<RunConfig> configs, boolean withMode) {
+        Map<String, Set<String>> settings = new LinkedHashMap<>();
+        for (RunConfig config : configs) {
+            settings(config).forEach((setting, text) -> settings.computeIfAbsent(setting, s -> new LinkedHashSet<>())
+                    .add(text));
         }
-        table.row("F (forward network)", config.forwardDataset())
-                .row("R (reverse network)", config.reverseDataset())
-                .row("networks", architecture(config))
-                .row("optimiser", optimizer(config.optimizer()))
-                .row("batch", config.batch() + " examples per network per step")
-                .row("steps", count(config.steps()) + ", evaluated every " + count(config.evaluationEvery()))
-                .row("seed", Long.toString(config.seed()))
-                .row("threads", Integer.toString(config.threads()));
+        Table table = new Table(List.of("setting", "value"));
+        settings.forEach((setting, texts) -> {
+            if (withMode || !setting.equals(MODE_SETTING)) {
+                table.row(setting, texts.size() == 1 ? texts.iterator().next() : DIFFERS);
+            }
+        });
         table.appendTo(out);
+    }
+
+    /** The settings of {@code config} and their text, in the order of the table. */
+    private static Map<String, String> settings(RunConfig config) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put(MODE_SETTING, code(config.mode().cliName()) + ": " + describe(config.mode()));
+        settings.put("F (forward network)", config.forwardDataset());
+        settings.put("R (reverse network)", config.reverseDataset());
+        settings.put("networks", architecture(config));
+        settings.put("optimiser", optimizer(config.optimizer()));
+        settings.put("batch", config.batch() + " examples per network per step");
+        settings.put("steps", count(config.steps()) + ", evaluated every " + count(config.evaluationEvery()));
+        settings.put("seed", Long.toString(config.seed()));
+        settings.put("threads", Integer.toString(config.threads()));
+        return settings;
     }
 }

@@ -24,6 +24,8 @@ public record MetricsLayout(int depth) {
      * run (or any rerun) does not reproduce bit for bit.
      */
     public static final List<String> TRAILING_COLUMNS = List.of("examples_per_second", "elapsed_seconds");
+    /** The networks' names in column names: F, then R. */
+    public static final List<String> NETWORKS = List.of("forward", "reverse");
 
     public MetricsLayout {
         if (depth < 1) {
@@ -60,20 +62,35 @@ public record MetricsLayout(int depth) {
     public List<String> columns() {
         List<String> columns = new ArrayList<>(LEADING_COLUMNS);
         for (int l = 1; l <= pairedLayers(); l++) {
-            columns.add("cosine_l" + l);
+            columns.add(cosineColumn(l));
         }
-        for (String net : List.of("forward", "reverse")) {
+        for (String net : NETWORKS) {
             for (int l = 1; l <= feedbackLayers(); l++) {
-                columns.add(net + "_feedback_angle_l" + l);
+                columns.add(feedbackAngleColumn(net, l));
             }
         }
-        for (String net : List.of("forward", "reverse")) {
+        for (String net : NETWORKS) {
             for (int l = 0; l < signalLayers(); l++) {
-                columns.add(net + "_signal_angle_l" + l);
+                columns.add(signalAngleColumn(net, l));
             }
         }
         columns.addAll(TRAILING_COLUMNS);
         return List.copyOf(columns);
+    }
+
+    /** The column of the cosine of F's layer {@code l} with its paired layer of R. */
+    public static String cosineColumn(int l) {
+        return "cosine_l" + l;
+    }
+
+    /** The column of the feedback angle of {@code network} ("forward" or "reverse") in layer {@code l}. */
+    public static String feedbackAngleColumn(String network, int l) {
+        return network + "_feedback_angle_l" + l;
+    }
+
+    /** The column of the error-signal angle of {@code network} ("forward" or "reverse") in layer {@code l}. */
+    public static String signalAngleColumn(String network, int l) {
+        return network + "_signal_angle_l" + l;
     }
 
     /** The header line, without its line end. */
