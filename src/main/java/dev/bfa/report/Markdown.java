@@ -3,6 +3,9 @@ package dev.bfa.report;
 import dev.bfa.model.Mode;
 import dev.bfa.training.OptimizerConfig;
 import dev.bfa.training.RunConfig;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -75,6 +78,19 @@ final class Markdown {
     static String points(double fractionDifference) {
         return Double.isFinite(fractionDifference)
                 ? String.format(Locale.ROOT, "%+.2f", 100 * fractionDifference) : MISSING;
+    }
+
+    /** A p-value to two significant digits: "0.50", "0.063", "0.0013", "1.0"; "< 0.0001" below that. */
+    static String pValue(double p) {
+        if (!Double.isFinite(p)) {
+            return MISSING;
+        }
+        if (p < 1e-4) {
+            return "< 0.0001";
+        }
+        BigDecimal rounded = new BigDecimal(p).round(new MathContext(2, RoundingMode.HALF_UP));
+        // 0.5 rounds to one digit; the second is as significant as any other
+        return rounded.setScale(rounded.scale() + 2 - rounded.precision()).toPlainString();
     }
 
     static String fixed(double value, int decimals) {
