@@ -15,6 +15,9 @@ package dev.bfa.cli;
  *   <tr><td>{@value #OUTPUT}</td><td>the output directory holds another run, is not a directory, or is not writable</td></tr>
  *   <tr><td>{@value #NO_MEMORY}</td><td>the run needs more memory than the machine has available</td></tr>
  *   <tr><td>{@value #BAD_RUN_FILE}</td><td>a checkpoint or run file (model.ckpt, config.json) is missing or malformed</td></tr>
+ *   <tr><td>{@value #DIVERGED}</td><td>the run diverged (NaN or infinity); its last good checkpoint is kept</td></tr>
+ *   <tr><td>{@value #CELLS_FAILED}</td><td>a sweep ran, but some of its cells failed</td></tr>
+ *   <tr><td>{@value #CLUSTER}</td><td>a Slurm command is missing or failed (sbatch, scontrol)</td></tr>
  * </table>
  */
 public final class CliException extends RuntimeException {
@@ -26,6 +29,10 @@ public final class CliException extends RuntimeException {
     public static final int BAD_RUN_FILE = 6;
     /** A run stopped because it diverged (a NaN or infinity in its loss or model). */
     public static final int DIVERGED = 7;
+    /** A sweep ran to its end, but some of its cells failed ({@code bfa sweep status} names them). */
+    public static final int CELLS_FAILED = 8;
+    /** The cluster could not be used: a Slurm command is missing or failed. */
+    public static final int CLUSTER = 9;
 
     private static final long serialVersionUID = 1L;
 

@@ -6,6 +6,7 @@ import dev.bfa.kernels.ComputePool;
 import dev.bfa.kernels.KernelProvider;
 import dev.bfa.model.Mode;
 import dev.bfa.report.RunFiles;
+import dev.bfa.sweep.Sweep;
 import dev.bfa.training.RunConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /** {@code bfa reproduce}: the paper's experiment, every FA mode (and bp) on the same data and seed. */
@@ -49,6 +51,12 @@ public final class ReproduceCommand implements Callable<Integer> {
                     + "that never stopped, the others start. Give --no-bp again if the experiment had it.")
     Path resume;
 
+    @Option(names = "--seeds", paramLabel = "LIST",
+            description = "Run every mode with each of these seeds (a list 1,2,3 or a range 1..5) as a sweep: one run "
+                    + "directory per mode and seed under DIR/runs/, then a report with mean, sd and 95%% CIs across "
+                    + "seeds and each coupled mode against fa, paired by seed (bfa sweep).")
+    String seeds;
+
     @Mixin
     DataDirOption data;
 
@@ -57,6 +65,9 @@ public final class ReproduceCommand implements Callable<Integer> {
         List<Mode> modes = new ArrayList<>(List.of(Mode.FA, Mode.COUPLED_BACKWARD, Mode.COUPLED_BOTH));
         if (!noBackprop) {
             modes.add(Mode.BP);
+        }
+        if (seeds != null || (resume != null && Sweep.exists(resume))) {
+            return asSweep(modes);
         }
         RunConfig stored = resume != null ? storedConfig() : null;
         Path newDir = null;
@@ -108,6 +119,47 @@ public final class ReproduceCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * The experiment over several seeds: {@code bfa sweep} over the modes and --seeds, with this
+     * command's other options as they were given and its default length; --resume continues it.
+     */
+    private int asSweep(List<Mode> modes) {
+        ParseResult parsed = spec.commandLine().getParseResult();
+        List<String> args = new ArrayList<>();
+        if (resume != null) {
+            if (seeds != null || TrainingOptions.CONFIG_FIELDS.keySet().stream().anyMatch(parsed::hasMatchedOption)) {
+                throw new CliException("--resume " + resume + " continues the seeds of its sweep.json; leave out the "
+                        + "options that set the runs", CliException.USAGE);
+            }
+            args.addAll(List.of("--resume", resume.toString()));
+        } else {
+            if (parsed.hasMatchedOption("--seed")) {
+                throw new CliException("give --seed or --seeds, not both", CliException.USAGE);
+            }
+            args.addAll(List.of("--out", output.check("reproduce").toString(),
+                    "--mode", String.join(",", modes.stream().map(Mode::cliName).toList()), "--seed", seeds));
+            for (String option : TrainingOptions.CONFIG_FIELDS.keySet()) {
+                if (parsed.hasMatchedOption(option)) {
+                    args.addAll(List.of(option, parsed.matchedOption(option).stringValues().getFirst()));
+                }
+            }
+            if (!parsed.hasMatchedOption("--steps") && !parsed.hasMatchedOption("--epochs")) {
+                args.addAll(List.of("--steps", String.valueOf(DEFAULT_STEPS)));
+            }
+            if (checkpoints.every != null) {
+                args.addAll(List.of("--checkpoint-every", checkpoints.every.toString()));
+            }
+        }
+        if (options.threads != null) {
+            args.addAll(List.of("--threads", options.threads.toString()));
+        }
+        args.addAll(List.of("--data-dir", data.resolve().toString()));
+        if (output.quiet) {
+            args.add("--quiet");
+        }
+        return spec.commandLine().getParent().getSubcommands().get("sweep").execute(args.toArray(String[]::new));
     }
 
     /** The configuration of the experiment in --resume DIR: that of its first mode's run, as mode fa. */

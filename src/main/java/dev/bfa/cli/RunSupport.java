@@ -45,10 +45,21 @@ final class RunSupport {
                 System.err.println("bfa: " + id.cliName() + " is not in " + dataDir + ", fetching it first");
                 new DataFetcher(dataDir, Checksums.locate(), line -> System.err.println("bfa: " + line)).fetch(id);
             }
-            return Dataset.load(id, dataDir);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), CliException.USAGE, e);
         } catch (DataFormatException | FetchException e) {
+            throw new CliException(e.getMessage(), CliException.BAD_DATA, e);
+        }
+        return loadPresent(name, dataDir);
+    }
+
+    /** Loads a dataset that must be in {@code dataDir} already: a missing one is an error, not fetched. */
+    static Dataset loadPresent(String name, Path dataDir) {
+        try {
+            return Dataset.load(DatasetId.parse(name), dataDir);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage(), CliException.USAGE, e);
+        } catch (DataFormatException e) {
             throw new CliException(e.getMessage(), CliException.BAD_DATA, e);
         }
     }
@@ -127,6 +138,12 @@ final class RunSupport {
      * {@code remedy}.
      */
     static void checkMemory(List<RunConfig> configs, Dataset forward, Dataset reverse, String remedy) {
+        checkMemory(configs, forward, reverse, remedy, 1);
+    }
+
+    /** As above, with {@code concurrent} runs of the largest at once (a sweep's --jobs). */
+    static void checkMemory(List<RunConfig> configs, Dataset forward, Dataset reverse, String remedy,
+                            int concurrent) {
         long available = availableMemory();
         TrainingRun.MemoryPlan largest;
         try {
@@ -139,8 +156,16 @@ final class RunSupport {
                     + " of memory, but only " + InfoCommand.humanBytes(available) + " is available; " + remedy,
                     CliException.NO_MEMORY, e);
         }
-        if (largest.toAllocate() > available) {
-            throw new CliException("the run needs " + InfoCommand.humanBytes(largest.toAllocate()) + " of memory ("
+        long needed;
+        try {
+            needed = Math.multiplyExact(largest.toAllocate(), concurrent);
+        } catch (ArithmeticException e) {
+            needed = Long.MAX_VALUE;
+        }
+        if (needed > available) {
+            String each = InfoCommand.humanBytes(largest.toAllocate());
+            throw new CliException((concurrent > 1 ? concurrent + " runs at once need " + InfoCommand.humanBytes(needed)
+                    + " of memory, each " + each : "the run needs " + each + " of memory") + " ("
                     + InfoCommand.humanBytes(largest.parameterBytes()) + " parameters, "
                     + InfoCommand.humanBytes(largest.optimizerBytes()) + " optimiser state, "
                     + InfoCommand.humanBytes(largest.activationBytes()) + " activations) besides the "
@@ -185,7 +210,13 @@ final class RunSupport {
     }
 
     static Function<RunConfig, Progress> progress(boolean quiet, int forwardTrain, int reverseTrain, long startStep) {
-        return config -> Progress.builder(config.mode().cliName(), config.steps())
+        return progress(null, quiet, forwardTrain, reverseTrain, startStep);
+    }
+
+    /** As above, the bar labelled {@code label} (a sweep's cell) rather than by the run's mode when it is not null. */
+    static Function<RunConfig, Progress> progress(String label, boolean quiet, int forwardTrain, int reverseTrain,
+                                                  long startStep) {
+        return config -> Progress.builder(label != null ? label : config.mode().cliName(), config.steps())
                 .startStep(startStep)
                 .epochs(config.batch(), forwardTrain, reverseTrain)
                 .quiet(quiet)
@@ -202,9 +233,28 @@ final class RunSupport {
             throw new CliException(e.getMessage(), CliException.BAD_DATA, e);
         } catch (Divergence.DivergedException e) {
             throw new CliException(e.getMessage(), CliException.DIVERGED, e);
-        } catch (IOException | UncheckedIOException e) {
-            throw new CliException(e.getMessage(), CliException.FAILED, e);
+        } catch (IOException e) {
+            throw new CliException(describeFailure(e), CliException.FAILED, e);
+        } catch (UncheckedIOException e) {
+            throw new CliException(describeFailure(e.getCause()), CliException.FAILED, e);
         }
+    }
+
+    /**
+     * An I/O failure in one line that says what went wrong: java.nio's exceptions without a reason
+     * name only the file ({@code FileAlreadyExistsException: runs/x}), so their kind is added.
+     */
+    static String describeFailure(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() == null && fs.getFile() != null) {
+            return fs.getFile() + ": " + switch (e) {
+                case java.nio.file.FileAlreadyExistsException x -> "a file is in the way (it already exists)";
+                case java.nio.file.NoSuchFileException x -> "no such file or directory";
+                case java.nio.file.AccessDeniedException x -> "permission denied";
+                case java.nio.file.NotDirectoryException x -> "not a directory";
+                default -> e.getClass().getSimpleName();
+            };
+        }
+        return e.getMessage();
     }
 
     @FunctionalInterface

@@ -22,6 +22,31 @@ final class TrainingOptions {
     static final String DEFAULT_FORWARD = "fashion-mnist";
     static final String DEFAULT_REVERSE = "mnist";
 
+    /**
+     * The options that set part of a run's configuration, each with the field it sets: those that
+     * --resume refuses to change and that a sweep may give several values.
+     */
+    static final Map<String, Function<RunConfig, Object>> CONFIG_FIELDS = configFields();
+
+    private static Map<String, Function<RunConfig, Object>> configFields() {
+        Map<String, Function<RunConfig, Object>> fields = new LinkedHashMap<>();
+        fields.put("--mode", RunConfig::mode);
+        fields.put("--forward", RunConfig::forwardDataset);
+        fields.put("--reverse", RunConfig::reverseDataset);
+        fields.put("--steps", RunConfig::steps);
+        fields.put("--epochs", RunConfig::steps);
+        fields.put("--eval-every", RunConfig::evaluationEvery);
+        fields.put("--batch", RunConfig::batch);
+        fields.put("--optimizer", c -> c.optimizer().kind());
+        fields.put("--lr", c -> c.optimizer().learningRate());
+        fields.put("--momentum", c -> c.optimizer().momentum());
+        fields.put("--width", RunConfig::width);
+        fields.put("--depth", RunConfig::depth);
+        fields.put("--activation", RunConfig::activation);
+        fields.put("--seed", RunConfig::seed);
+        return java.util.Collections.unmodifiableMap(fields);
+    }
+
     @Option(names = "--forward", paramLabel = "DATASET", defaultValue = DEFAULT_FORWARD,
             description = "Dataset of the forward network F: mnist, fashion-mnist, cifar10 (default: ${DEFAULT-VALUE}).")
     String forward;
@@ -106,21 +131,7 @@ final class TrainingOptions {
      * command line pasted back with --resume works and a changed one cannot silently fork the run.
      */
     void refuseConflicts(ParseResult parsed, Mode mode, RunConfig stored, int forwardTrainingExamples, Path source) {
-        Map<String, Function<RunConfig, Object>> fields = new LinkedHashMap<>();
-        fields.put("--mode", RunConfig::mode);
-        fields.put("--forward", RunConfig::forwardDataset);
-        fields.put("--reverse", RunConfig::reverseDataset);
-        fields.put("--steps", RunConfig::steps);
-        fields.put("--epochs", RunConfig::steps);
-        fields.put("--eval-every", RunConfig::evaluationEvery);
-        fields.put("--batch", RunConfig::batch);
-        fields.put("--optimizer", c -> c.optimizer().kind());
-        fields.put("--lr", c -> c.optimizer().learningRate());
-        fields.put("--momentum", c -> c.optimizer().momentum());
-        fields.put("--width", RunConfig::width);
-        fields.put("--depth", RunConfig::depth);
-        fields.put("--activation", RunConfig::activation);
-        fields.put("--seed", RunConfig::seed);
+        Map<String, Function<RunConfig, Object>> fields = CONFIG_FIELDS;
         if (fields.keySet().stream().noneMatch(parsed::hasMatchedOption)) {
             return;
         }
