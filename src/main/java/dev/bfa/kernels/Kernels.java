@@ -69,6 +69,15 @@ public interface Kernels {
      */
     void adamUpdate(FloatMatrix param, FloatMatrix grad, FloatMatrix m, FloatMatrix v, AdamStep step);
 
+    /** {@code m[i][j] = m[i][j] * factor}, in place (Kolen–Pollack's weight decay). */
+    void scale(FloatMatrix m, float factor);
+
+    /**
+     * {@code out[i][j] = magnitude} where {@code w[i][j] > 0}, {@code -magnitude} where it is
+     * {@code < 0}, and 0 elsewhere (zeros and NaN): sign-symmetry's feedback matrix.
+     */
+    void signTimes(FloatMatrix w, float magnitude, FloatMatrix out);
+
     /** {@code sum a[i][j]·b[i][j]} in double over two views of the same logical shape. */
     double dot(FloatMatrix a, FloatMatrix b);
 

@@ -154,6 +154,27 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void scale(FloatMatrix m, float factor) {
+        Shapes.checkSameShape(m, m, m);
+        for (int i = 0; i < m.rows(); i++) {
+            for (int j = 0; j < m.cols(); j++) {
+                m.set(i, j, m.get(i, j) * factor);
+            }
+        }
+    }
+
+    @Override
+    public void signTimes(FloatMatrix w, float magnitude, FloatMatrix out) {
+        Shapes.checkSameShape(w, out, out);
+        for (int i = 0; i < w.rows(); i++) {
+            for (int j = 0; j < w.cols(); j++) {
+                float x = w.get(i, j);
+                out.set(i, j, x > 0 ? magnitude : x < 0 ? -magnitude : 0f);
+            }
+        }
+    }
+
+    @Override
     public double dot(FloatMatrix a, FloatMatrix b) {
         Shapes.checkSameShape(a, b, a);
         double[] partials = new double[StripedSum.STRIPES];

@@ -423,6 +423,57 @@ class FusedKernelBitIdentityTest {
         }
     }
 
+    @ParameterizedTest(name = "cols={0}")
+    @MethodSource("columns")
+    void scale(int cols) {
+        int variant = 0;
+        for (int rows : ROWS) {
+            for (int offset : kindOffsets(rows)) {
+                RandomGenerator random = random(cols * 7919L + rows * 61L + offset);
+                float[] values = rowsWithSpecials(random, rows, cols, offset, -1f, 1f);
+                Layout layout = Layout.values()[variant++ % Layout.values().length];
+                float factor = variant % 2 == 0 ? 0.9999f : 1 - 0x1p-20f;
+                String what = "scale " + rows + "x" + cols + " kinds+" + offset + " " + layout;
+
+                FloatMatrix expected = scratch.matrix(0, rows, cols, layout, values);
+                REF.scale(expected, factor);
+                FloatMatrix actual = scratch.matrix(1, rows, cols, layout, values);
+                FAST.scale(actual, factor);
+                assertSameMatrix(expected, actual, what);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "cols={0}")
+    @MethodSource("columns")
+    void signTimes(int cols) {
+        int variant = 0;
+        for (int rows : ROWS) {
+            for (int offset : kindOffsets(rows)) {
+                RandomGenerator random = random(cols * 7927L + rows * 67L + offset);
+                float[] w = rowsWithSpecials(random, rows, cols, offset, -1f, 1f);
+                // Both orientations of each operand: the mixed ones take the reference's path.
+                Layout in = Layout.values()[variant % Layout.values().length];
+                Layout out = Layout.values()[(variant / Layout.values().length) % Layout.values().length];
+                variant++;
+                float magnitude = (float) Math.sqrt(2.0 / (rows + cols));
+                String what = "signTimes " + rows + "x" + cols + " kinds+" + offset + " " + in + " -> " + out;
+
+                FloatMatrix rw = scratch.matrix(0, rows, cols, in, w);
+                FloatMatrix ro = scratch.matrix(1, rows, cols, out, garbage(random, rows * cols));
+                REF.signTimes(rw, magnitude, ro);
+                FloatMatrix fw = scratch.matrix(2, rows, cols, in, w);
+                FloatMatrix fo = scratch.matrix(3, rows, cols, out, garbage(random, rows * cols));
+                FAST.signTimes(fw, magnitude, fo);
+                assertBitIdentical(ro.toArray(), fo.toArray(), cols, what);
+                assertBitIdentical(w, fw.toArray(), cols, what + ": w must not change");
+                for (float v : ro.toArray()) {
+                    assertThat(v == magnitude || v == -magnitude || Float.floatToRawIntBits(v) == 0).as(what).isTrue();
+                }
+            }
+        }
+    }
+
     // ------------------------------------------------------------------------------------------
     // dot, norm, cosine (double results, striped order over the logical layout)
     // ------------------------------------------------------------------------------------------

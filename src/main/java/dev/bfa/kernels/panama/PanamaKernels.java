@@ -580,6 +580,73 @@ public final class PanamaKernels implements Kernels {
     }
 
     @Override
+    public void scale(FloatMatrix m, float factor) {
+        Shapes.checkSameShape(m, m, m);
+        if (m.isTransposed()) {
+            scale(m.transpose(), factor);
+            return;
+        }
+        int n = m.cols();
+        int full = SPECIES.loopBound(n);
+        MemorySegment ms = m.segment();
+        MemorySegment tail = tails.get();
+        for (int i = 0; i < m.rows(); i++) {
+            long row = m.storageOffset(i, 0);
+            for (int j = 0; j < full; j += VL) {
+                scaleChunk(ms, row + at(j), factor);
+            }
+            if (full < n) {
+                int count = n - full;
+                stage(ms, row + at(full), count, tail, 0, 0f);
+                scaleChunk(tail, 0, factor);
+                unstage(tail, 0, ms, row + at(full), count);
+            }
+        }
+    }
+
+    private static void scaleChunk(MemorySegment s, long offset, float factor) {
+        FloatVector.fromMemorySegment(SPECIES, s, offset, NATIVE).mul(factor).intoMemorySegment(s, offset, NATIVE);
+    }
+
+    @Override
+    public void signTimes(FloatMatrix w, float magnitude, FloatMatrix out) {
+        Shapes.checkSameShape(w, out, out);
+        if (w.isTransposed() && out.isTransposed()) {
+            signTimes(w.transpose(), magnitude, out.transpose());
+            return;
+        }
+        if (w.isTransposed() || out.isTransposed()) {
+            reference.signTimes(w, magnitude, out);
+            return;
+        }
+        int n = w.cols();
+        int full = SPECIES.loopBound(n);
+        MemorySegment ws = w.segment();
+        MemorySegment os = out.segment();
+        MemorySegment tail = tails.get();
+        for (int i = 0; i < w.rows(); i++) {
+            long wRow = w.storageOffset(i, 0);
+            long oRow = out.storageOffset(i, 0);
+            for (int j = 0; j < full; j += VL) {
+                signChunk(ws, wRow + at(j), os, oRow + at(j), magnitude);
+            }
+            if (full < n) {
+                int count = n - full;
+                stage(ws, wRow + at(full), count, tail, 0, 0f);
+                signChunk(tail, 0, tail, SLOT, magnitude);
+                unstage(tail, SLOT, os, oRow + at(full), count);
+            }
+        }
+    }
+
+    private static void signChunk(MemorySegment ws, long w, MemorySegment os, long o, float magnitude) {
+        FloatVector x = FloatVector.fromMemorySegment(SPECIES, ws, w, NATIVE);
+        FloatVector zero = FloatVector.zero(SPECIES);
+        zero.blend(magnitude, x.compare(VectorOperators.GT, 0f)).blend(-magnitude, x.compare(VectorOperators.LT, 0f))
+                .intoMemorySegment(os, o, NATIVE);
+    }
+
+    @Override
     public double dot(FloatMatrix a, FloatMatrix b) {
         Shapes.checkSameShape(a, b, a);
         double[] stripes = doublePartials.get();
