@@ -4,7 +4,9 @@ import dev.bfa.data.Dataset;
 import dev.bfa.experiment.Experiments;
 import dev.bfa.kernels.ComputePool;
 import dev.bfa.kernels.KernelProvider;
+import dev.bfa.model.Coupling;
 import dev.bfa.model.Mode;
+import dev.bfa.rules.LearningRule;
 import dev.bfa.report.RunFiles;
 import dev.bfa.sweep.Sweep;
 import dev.bfa.training.RunConfig;
@@ -51,6 +53,12 @@ public final class ReproduceCommand implements Callable<Integer> {
                     + "that never stopped, the others start. Give --no-bp again if the experiment had it.")
     Path resume;
 
+    @Option(names = "--rules", paramLabel = "LIST",
+            description = "Run the comparison under these learning rules (a list fa,kp): each rule uncoupled and, "
+                    + "where it can be, coupled backward and both, beside bp; other rules than fa run as a sweep "
+                    + "(default: fa).")
+    String rules;
+
     @Option(names = "--seeds", paramLabel = "LIST",
             description = "Run every mode with each of these seeds (a list 1,2,3 or a range 1..5) as a sweep: one run "
                     + "directory per mode and seed under DIR/runs/, then a report with mean, sd and 95%% CIs across "
@@ -62,11 +70,9 @@ public final class ReproduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<Mode> modes = new ArrayList<>(List.of(Mode.FA, Mode.COUPLED_BACKWARD, Mode.COUPLED_BOTH));
-        if (!noBackprop) {
-            modes.add(Mode.BP);
-        }
-        if (seeds != null || (resume != null && Sweep.exists(resume))) {
+        List<Mode> modes = modes();
+        options.refuseKpDecayWithout(modes);
+        if (seeds != null || rules != null || (resume != null && Sweep.exists(resume))) {
             return asSweep(modes);
         }
         RunConfig stored = resume != null ? storedConfig() : null;
@@ -121,27 +127,55 @@ public final class ReproduceCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Each rule of --rules in each coupling it allows, then bp unless --no-bp or already there. */
+    private List<Mode> modes() {
+        List<Mode> modes = new ArrayList<>();
+        for (String name : rules == null ? List.of(Mode.FA.rule().name()) : List.of(rules.split(",", -1))) {
+            LearningRule rule;
+            try {
+                rule = LearningRule.parse(name);
+            } catch (IllegalArgumentException e) {
+                throw new CliException("--rules " + rules + ": " + e.getMessage(), CliException.USAGE);
+            }
+            for (Coupling coupling : Coupling.values()) {
+                if (coupling == Coupling.NONE || rule.whyNotCoupled().isEmpty()) {
+                    Mode mode = Mode.of(rule, coupling);
+                    if (modes.contains(mode)) {
+                        throw new CliException("--rules " + rules + " names " + rule.name() + " twice",
+                                CliException.USAGE);
+                    }
+                    modes.add(mode);
+                }
+            }
+        }
+        if (!noBackprop && !modes.contains(Mode.BP)) {
+            modes.add(Mode.BP);
+        }
+        return modes;
+    }
+
     /**
-     * The experiment over several seeds: {@code bfa sweep} over the modes and --seeds, with this
+     * The experiment over several seeds or rules: {@code bfa sweep} over the modes and --seeds, with this
      * command's other options as they were given and its default length; --resume continues it.
      */
     private int asSweep(List<Mode> modes) {
         ParseResult parsed = spec.commandLine().getParseResult();
         List<String> args = new ArrayList<>();
         if (resume != null) {
-            if (seeds != null || TrainingOptions.CONFIG_FIELDS.keySet().stream().anyMatch(parsed::hasMatchedOption)) {
+            if (seeds != null || rules != null || TrainingOptions.CONFIG_FIELDS.keySet().stream().anyMatch(parsed::hasMatchedOption)) {
                 throw new CliException("--resume " + resume + " continues the seeds of its sweep.json; leave out the "
                         + "options that set the runs", CliException.USAGE);
             }
             args.addAll(List.of("--resume", resume.toString()));
         } else {
-            if (parsed.hasMatchedOption("--seed")) {
+            if (seeds != null && parsed.hasMatchedOption("--seed")) {
                 throw new CliException("give --seed or --seeds, not both", CliException.USAGE);
             }
             args.addAll(List.of("--out", output.check("reproduce").toString(),
-                    "--mode", String.join(",", modes.stream().map(Mode::cliName).toList()), "--seed", seeds));
+                    "--mode", String.join(",", modes.stream().map(Mode::cliName).toList()),
+                    "--seed", seeds != null ? seeds : String.valueOf(options.seed)));
             for (String option : TrainingOptions.CONFIG_FIELDS.keySet()) {
-                if (parsed.hasMatchedOption(option)) {
+                if (parsed.hasMatchedOption(option) && !option.equals("--seed")) {
                     args.addAll(List.of(option, parsed.matchedOption(option).stringValues().getFirst()));
                 }
             }

@@ -43,13 +43,21 @@ final class SweepPlanner {
             TrainCommand train = new TrainCommand();
             try {
                 new CommandLine(train).parseArgs(cell.args().toArray(String[]::new));
-                Mode mode = Mode.parse(train.mode);
+                Mode mode = train.method.mode();
                 train.options.check(List.of(mode), defaultSteps);
                 parsed.add(new ParsedCell(cell, train, mode));
             } catch (ParameterException | IllegalArgumentException e) {
                 throw new CliException(where(cell) + Main.oneLine(lowerFirst(e.getMessage())), CliException.USAGE, e);
             } catch (CliException e) {
                 throw new CliException(where(cell) + e.getMessage(), e.exitCode(), e);
+            }
+        }
+        List<Mode> modes = parsed.stream().map(ParsedCell::mode).toList();
+        for (ParsedCell p : parsed) {
+            try {
+                p.train().options.refuseKpDecayWithout(modes);
+            } catch (CliException e) {
+                throw new CliException(where(p.cell()) + e.getMessage(), e.exitCode(), e);
             }
         }
         return parsed;

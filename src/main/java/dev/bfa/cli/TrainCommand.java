@@ -24,8 +24,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code bfa train}: one mode, written to a run directory. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Train F and R together in one coupling mode and write a run directory "
-                + "(config.json, metrics.csv, summary.json, model.ckpt, report.md, accuracy.png, cosine.png).")
+        description = {"Train F and R together and write a run directory (config.json, metrics.csv, summary.json, "
+                + "model.ckpt, report.md, accuracy.png, cosine.png).",
+                "How they learn has two axes: --rule, how each network's error reaches its hidden layers, and "
+                        + "--coupling, which of F's and R's matrices are one stored matrix. --mode names a pair at "
+                        + "once (the paper's modes: fa, coupled-backward, coupled-both, bp)."})
 public final class TrainCommand implements Callable<Integer> {
     /** Steps of a train run without --steps or --epochs: about two passes over F's training set. */
     static final long DEFAULT_STEPS = 1000;
@@ -33,9 +36,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "fa",
-            description = "fa, coupled-backward, coupled-both or bp (default: ${DEFAULT-VALUE}).")
-    String mode;
+    @Mixin
+    MethodOptions method;
 
     @Mixin
     OutputOptions output;
@@ -58,11 +60,12 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Mode parsedMode = parseMode();
+        Mode parsedMode = method.mode();
         if (resume != null) {
             return resume(parsedMode);
         }
         options.check(List.of(parsedMode), DEFAULT_STEPS);
+        options.refuseKpDecayWithout(List.of(parsedMode));
         Path dir = output.check(parsedMode.cliName());
         try (Dataset forward = RunSupport.load(options.forward, data.resolve());
              Dataset reverse = RunSupport.load(options.reverse, data.resolve())) {
@@ -79,14 +82,6 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private Mode parseMode() {
-        try {
-            return Mode.parse(mode);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(e.getMessage(), CliException.USAGE);
-        }
-    }
-
     private Integer resume(Mode parsedMode) {
         output.checkResume(resume);
         if (!Files.isRegularFile(resume.resolve(RunFiles.CONFIG))) {
@@ -94,9 +89,11 @@ public final class TrainCommand implements Callable<Integer> {
                     CliException.USAGE);
         }
         RunConfig config = RunSupport.reportingFailures(() -> RunFiles.readConfig(resume));
+        options.refuseKpDecayWithout(List.of(config.mode()));
         try (Dataset forward = RunSupport.load(config.forwardDataset(), data.resolve());
              Dataset reverse = RunSupport.load(config.reverseDataset(), data.resolve())) {
-            options.refuseConflicts(spec.commandLine().getParseResult(), parsedMode, config, forward.train().count(),
+            options.refuseConflicts(spec.commandLine().getParseResult(), method.given() ? parsedMode : config.mode(),
+                    config, forward.train().count(),
                     resume.resolve(RunFiles.CONFIG));
             RunSupport.checkMemory(List.of(config), forward, reverse, RunSupport.SMALLER_RUN);
             Path checkpoint = resume.resolve(Experiments.CHECKPOINT);

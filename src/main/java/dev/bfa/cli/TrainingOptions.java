@@ -21,6 +21,8 @@ import picocli.CommandLine.ParseResult;
 final class TrainingOptions {
     static final String DEFAULT_FORWARD = "fashion-mnist";
     static final String DEFAULT_REVERSE = "mnist";
+    /** Kolen-Pollack's weight decay without --kp-decay; docs/design.md says how it was chosen. */
+    static final float DEFAULT_KP_DECAY = 1f;
 
     /**
      * The options that set part of a run's configuration, each with the field it sets: those that
@@ -31,6 +33,9 @@ final class TrainingOptions {
     private static Map<String, Function<RunConfig, Object>> configFields() {
         Map<String, Function<RunConfig, Object>> fields = new LinkedHashMap<>();
         fields.put("--mode", RunConfig::mode);
+        fields.put("--rule", c -> c.mode().rule().name());
+        fields.put("--coupling", c -> c.mode().coupling());
+        fields.put("--kp-decay", c -> c.optimizer().weightDecay());
         fields.put("--forward", RunConfig::forwardDataset);
         fields.put("--reverse", RunConfig::reverseDataset);
         fields.put("--steps", RunConfig::steps);
@@ -80,6 +85,12 @@ final class TrainingOptions {
     @Option(names = "--momentum", paramLabel = "M", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
     float momentum;
 
+    @Option(names = "--kp-decay", paramLabel = "RATE",
+            description = "Kolen-Pollack's weight decay: every update first scales the weights and feedback matrices "
+                    + "by 1 - lr * RATE (rule kp only; runs of other rules in a sweep ignore it; default: "
+                    + DEFAULT_KP_DECAY + ").")
+    Float kpDecay;
+
     @Option(names = "--width", paramLabel = "N", defaultValue = "1024", description = "Hidden units per layer (default: ${DEFAULT-VALUE}).")
     int width;
 
@@ -116,7 +127,8 @@ final class TrainingOptions {
         try {
             OptimizerConfig.Kind kind = OptimizerConfig.Kind.parse(optimizer);
             float rate = learningRate != null ? learningRate : kind == OptimizerConfig.Kind.ADAM ? 1e-4f : 0.01f;
-            OptimizerConfig optimizerConfig = new OptimizerConfig(kind, rate, momentum, 0.9f, 0.999f, 1e-8f);
+            float decay = mode.rule().trainsFeedback() ? (kpDecay != null ? kpDecay : DEFAULT_KP_DECAY) : 0f;
+            OptimizerConfig optimizerConfig = new OptimizerConfig(kind, rate, momentum, 0.9f, 0.999f, 1e-8f, decay);
             long every = evalEvery != null ? evalEvery : Math.max(1, totalSteps / 20);
             return new RunConfig(mode, datasetName(forward), datasetName(reverse), width, depth, Activation.parse(activation),
                     optimizerConfig, batch, totalSteps, every, seed, threadCount());
@@ -156,6 +168,17 @@ final class TrainingOptions {
      */
     void check(List<Mode> modes, long defaultSteps) {
         modes.forEach(m -> toConfig(m, defaultSteps, 1));
+    }
+
+    /**
+     * Refuses --kp-decay when none of {@code modes} uses it. A sweep or reproduce that mixes rules
+     * gives it to the kp runs and leaves the others as they are.
+     */
+    void refuseKpDecayWithout(List<Mode> modes) {
+        if (kpDecay != null && modes.stream().noneMatch(m -> m.rule().trainsFeedback())) {
+            throw new CliException("--kp-decay " + kpDecay + " applies to rule kp only, and no run here uses it",
+                    CliException.USAGE);
+        }
     }
 
     int threadCount() {

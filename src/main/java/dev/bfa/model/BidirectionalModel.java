@@ -2,6 +2,7 @@ package dev.bfa.model;
 
 import dev.bfa.kernels.Activation;
 import dev.bfa.memory.FloatMatrix;
+import dev.bfa.rules.LearningRule;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
@@ -14,7 +15,7 @@ import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
 
 /**
- * The forward network F and the reverse network R with the coupling of a {@link Mode}.
+ * The forward network F and the reverse network R with the learning rule and the coupling of a {@link Mode}.
  *
  * <p>Memory: every parameter value (weights, biases, fixed feedback matrices) is a slice of one
  * segment, {@link #parameterMemory()}; gradients and optimiser slots are slices of a second one.
@@ -66,12 +67,23 @@ public final class BidirectionalModel implements AutoCloseable {
             return l >= 1 && l <= layers() - 2;
         }
 
-        boolean feedbackOfFIsFixed(int l) {
-            return mode != Mode.BP && !isShared(l);
+        /** Whether F stores a feedback matrix of its own for layer l >= 1. */
+        boolean storesFeedbackOfF(int l) {
+            return storesFeedback() && !isShared(l);
         }
 
-        boolean feedbackOfRIsFixed(int j) {
-            return mode != Mode.BP && !(mode == Mode.COUPLED_BOTH && isHiddenToHidden(j));
+        /** Whether R stores a feedback matrix of its own for layer j >= 1. */
+        boolean storesFeedbackOfR(int j) {
+            return storesFeedback() && !isReverseFeedbackShared(j);
+        }
+
+        /** Whether R's feedback of layer j is F's forward weights of the paired layer. */
+        boolean isReverseFeedbackShared(int j) {
+            return mode.sharesFeedbackOfR() && isHiddenToHidden(j);
+        }
+
+        private boolean storesFeedback() {
+            return mode.rule().feedback() != LearningRule.Feedback.OWN_WEIGHTS;
         }
     }
 
@@ -85,8 +97,12 @@ public final class BidirectionalModel implements AutoCloseable {
         }
     }
 
-    /** {@code storedTransposed}: the owner reads the matrix through a transposed view. */
-    private record MatrixSpec(String name, String owner, int rows, int cols, boolean zero, boolean storedTransposed) {
+    /**
+     * {@code zero}: starts at 0 instead of a random draw; {@code storedTransposed}: the owner reads the
+     * matrix through a transposed view; {@code decays}: see {@link Parameter#decays}.
+     */
+    private record MatrixSpec(String name, String owner, int rows, int cols, boolean zero, boolean storedTransposed,
+                              boolean decays) {
     }
 
     private BidirectionalModel(ModelSpec spec) {
@@ -102,9 +118,10 @@ public final class BidirectionalModel implements AutoCloseable {
         for (MatrixSpec s : specs) {
             FloatMatrix value = FloatMatrix.allocate(values, s.rows(), s.cols());
             Parameter p = s.owner() == null
-                    ? new Parameter(s.name(), null, value, null, null, null)
+                    ? new Parameter(s.name(), null, value, null, null, null, false)
                     : new Parameter(s.name(), s.owner(), value, FloatMatrix.allocate(states, s.rows(), s.cols()),
-                    FloatMatrix.allocate(states, s.rows(), s.cols()), FloatMatrix.allocate(states, s.rows(), s.cols()));
+                    FloatMatrix.allocate(states, s.rows(), s.cols()), FloatMatrix.allocate(states, s.rows(), s.cols()),
+                    s.decays());
             parameters.put(s.name(), p);
         }
         initialise(specs);
@@ -115,26 +132,28 @@ public final class BidirectionalModel implements AutoCloseable {
     /** Every matrix of a model of {@code spec}, in memory order. */
     private static List<MatrixSpec> matrices(ModelSpec spec) {
         int layers = spec.layers();
+        boolean decays = spec.mode().rule().trainsFeedback();
         List<MatrixSpec> specs = new ArrayList<>();
         for (int l = 0; l < layers; l++) {
-            specs.add(weightSpec("F", spec.forward(), l));
-            specs.add(new MatrixSpec(biasName("F", l), "F", 1, spec.forward().levelSize(l + 1), true, false));
+            specs.add(weightSpec("F", spec.forward(), l, decays));
+            specs.add(new MatrixSpec(biasName("F", l), "F", 1, spec.forward().levelSize(l + 1), true, false, false));
         }
         for (int j = 0; j < layers; j++) {
             specs.add(spec.isShared(spec.pairedLayer(j))
                     // Stored in F's orientation: F reads it as its feedback, R as its transposed view.
-                    ? new MatrixSpec(weightName("R", j), "R", spec.reverse().levelSize(j), spec.reverse().levelSize(j + 1), false, true)
-                    : weightSpec("R", spec.reverse(), j));
-            specs.add(new MatrixSpec(biasName("R", j), "R", 1, spec.reverse().levelSize(j + 1), true, false));
+                    ? new MatrixSpec(weightName("R", j), "R", spec.reverse().levelSize(j), spec.reverse().levelSize(j + 1),
+                    false, true, decays)
+                    : weightSpec("R", spec.reverse(), j, decays));
+            specs.add(new MatrixSpec(biasName("R", j), "R", 1, spec.reverse().levelSize(j + 1), true, false, false));
         }
         for (int l = 1; l < layers; l++) {
-            if (spec.feedbackOfFIsFixed(l)) {
-                specs.add(fixedFeedbackSpec("F", spec.forward(), l));
+            if (spec.storesFeedbackOfF(l)) {
+                specs.add(feedbackSpec("F", spec, l));
             }
         }
         for (int j = 1; j < layers; j++) {
-            if (spec.feedbackOfRIsFixed(j)) {
-                specs.add(fixedFeedbackSpec("R", spec.reverse(), j));
+            if (spec.storesFeedbackOfR(j)) {
+                specs.add(feedbackSpec("R", spec, j));
             }
         }
         return specs;
@@ -165,12 +184,25 @@ public final class BidirectionalModel implements AutoCloseable {
         return new BidirectionalModel(spec);
     }
 
-    private static MatrixSpec weightSpec(String network, Architecture a, int l) {
-        return new MatrixSpec(weightName(network, l), network, a.levelSize(l + 1), a.levelSize(l), false, false);
+    private static MatrixSpec weightSpec(String network, Architecture a, int l, boolean decays) {
+        return new MatrixSpec(weightName(network, l), network, a.levelSize(l + 1), a.levelSize(l), false, false, decays);
     }
 
-    private static MatrixSpec fixedFeedbackSpec(String network, Architecture a, int l) {
-        return new MatrixSpec(network + ".B" + l, null, a.levelSize(l + 1), a.levelSize(l), false, false);
+    /**
+     * A network's own feedback matrix of layer l, in the layer's shape: B (fixed, or trained by the
+     * network under Kolen–Pollack, so kp and fa start from the same draw) or S (derived from the
+     * weights before it is read, so it starts at 0).
+     */
+    private static MatrixSpec feedbackSpec(String network, ModelSpec spec, int l) {
+        LearningRule rule = spec.mode().rule();
+        Architecture a = network.equals("F") ? spec.forward() : spec.reverse();
+        boolean derived = rule.feedback() == LearningRule.Feedback.DERIVED;
+        return new MatrixSpec(feedbackName(network, l, rule), rule.trainsFeedback() ? network : null,
+                a.levelSize(l + 1), a.levelSize(l), derived, false, rule.trainsFeedback());
+    }
+
+    private static String feedbackName(String network, int l, LearningRule rule) {
+        return network + (rule.feedback() == LearningRule.Feedback.DERIVED ? ".S" : ".B") + l;
     }
 
     static String weightName(String network, int l) {
@@ -223,28 +255,39 @@ public final class BidirectionalModel implements AutoCloseable {
         return RandomGeneratorFactory.of(RANDOM_ALGORITHM).create(seed * 0x9E3779B97F4A7C15L ^ hash);
     }
 
+    /*
+     * Both builders follow the step's order: F's backward pass runs before R's, so where both
+     * networks train one matrix (Kolen–Pollack coupled), F's gradient is written first and R's
+     * layer adds to it.
+     */
     private Network buildForward() {
         List<Layer> layers = new ArrayList<>();
         for (int l = 0; l < spec.layers(); l++) {
             Parameter w = parameters.get(weightName("F", l));
             Parameter b = parameters.get(biasName("F", l));
             FloatMatrix feedback = null;
+            FloatMatrix feedbackGradient = null;
             String source = "none (input layer)";
             if (l >= 1) {
-                if (spec.mode() == Mode.BP) {
-                    feedback = w.value();
-                    source = "W" + l + " (backprop)";
-                } else if (spec.isShared(l)) {
-                    feedback = parameters.get(weightName("R", pairedLayer(l))).value();
-                    source = "R.W" + pairedLayer(l) + " (shared, trained by R)";
-                } else {
-                    feedback = parameters.get("F.B" + l).value();
-                    source = "fixed random";
-                }
+                Parameter stored = spec.isShared(l) ? parameters.get(weightName("R", pairedLayer(l)))
+                        : parameters.get(feedbackName("F", l, spec.mode().rule()));
+                feedback = stored == null ? w.value() : stored.value();
+                source = spec.isShared(l) ? "R.W" + pairedLayer(l) + " (shared, trained by R)" : ownFeedbackSource(l);
+                feedbackGradient = spec.mode().rule().trainsFeedback() ? stored.gradient() : null;
             }
-            layers.add(new Layer(l, w.value(), w.gradient(), b.value(), b.gradient(), feedback, source));
+            layers.add(new Layer(l, w.value(), w.gradient(), b.value(), b.gradient(), feedback, source,
+                    feedbackGradient, Layer.Accumulation.NONE));
         }
-        return new Network("F", spec.forward(), spec.activation(), List.copyOf(layers), ownedBy("F"));
+        return new Network("F", spec.forward(), spec.activation(), spec.mode().rule(), List.copyOf(layers), ownedBy("F"));
+    }
+
+    private String ownFeedbackSource(int l) {
+        LearningRule rule = spec.mode().rule();
+        return switch (rule.feedback()) {
+            case OWN_WEIGHTS -> "W" + l + " (backprop)";
+            case STORED -> rule.trainsFeedback() ? "random, trained (Kolen-Pollack)" : "fixed random";
+            case DERIVED -> "derived from W" + l + " (" + rule.name() + ")";
+        };
     }
 
     private Network buildReverse() {
@@ -255,23 +298,30 @@ public final class BidirectionalModel implements AutoCloseable {
             boolean shared = spec.isShared(pairedLayer(j));
             FloatMatrix weight = shared ? w.value().transpose() : w.value();
             FloatMatrix gradient = shared ? w.gradient().transpose() : w.gradient();
+            boolean trainsFeedback = spec.mode().rule().trainsFeedback();
             FloatMatrix feedback = null;
+            FloatMatrix feedbackGradient = null;
             String source = "none (input layer)";
+            boolean feedbackShared = spec.isReverseFeedbackShared(j);
             if (j >= 1) {
-                if (spec.mode() == Mode.BP) {
-                    feedback = weight;
-                    source = "W" + j + " (backprop)";
-                } else if (spec.mode() == Mode.COUPLED_BOTH && spec.isHiddenToHidden(j)) {
-                    feedback = parameters.get(weightName("F", pairedLayer(j))).value().transpose();
+                if (feedbackShared) {
+                    Parameter forwardWeight = parameters.get(weightName("F", pairedLayer(j)));
+                    feedback = forwardWeight.value().transpose();
+                    feedbackGradient = trainsFeedback ? forwardWeight.gradient().transpose() : null;
                     source = "F.W" + pairedLayer(j) + "ᵀ (shared, trained by F)";
                 } else {
-                    feedback = parameters.get("R.B" + j).value();
-                    source = "fixed random";
+                    Parameter stored = parameters.get(feedbackName("R", j, spec.mode().rule()));
+                    feedback = stored == null ? weight : stored.value();
+                    feedbackGradient = trainsFeedback ? stored.gradient() : null;
+                    source = ownFeedbackSource(j);
                 }
             }
-            layers.add(new Layer(j, weight, gradient, b.value(), b.gradient(), feedback, source));
+            Layer.Accumulation accumulates = new Layer.Accumulation(trainsFeedback && shared,
+                    trainsFeedback && feedbackShared);
+            layers.add(new Layer(j, weight, gradient, b.value(), b.gradient(), feedback, source, feedbackGradient,
+                    accumulates));
         }
-        return new Network("R", spec.reverse(), spec.activation(), List.copyOf(layers), ownedBy("R"));
+        return new Network("R", spec.reverse(), spec.activation(), spec.mode().rule(), List.copyOf(layers), ownedBy("R"));
     }
 
     private List<Parameter> ownedBy(String network) {

@@ -136,6 +136,14 @@ final class Markdown {
             case COUPLED_BOTH -> "F's hidden feedback matrices are R's forward weights, and R's hidden feedback "
                     + "matrices are F's forward weights";
             case BP -> "backpropagation baseline: every feedback matrix is the layer's own forward weights";
+            case SIGN -> "sign-symmetry: each feedback matrix is the sign of the layer's own forward weights, "
+                    + "at a fixed scale; F and R are independent";
+            case KP -> "Kolen-Pollack: each network's feedback matrices start random and receive its weights' "
+                    + "updates and decay; F and R are independent";
+            case KP_COUPLED_BACKWARD -> "Kolen-Pollack, with F's hidden feedback matrices being R's forward weights "
+                    + "(trained by R and by F's Kolen-Pollack update)";
+            case KP_COUPLED_BOTH -> "Kolen-Pollack, with each network's hidden feedback matrices being the other's "
+                    + "forward weights (each trained by both networks)";
         };
     }
 

@@ -54,6 +54,9 @@ public final class RunFiles {
         ObjectNode root = JsonFields.MAPPER.createObjectNode();
         root.put("format", CONFIG_FORMAT);
         root.put("mode", config.mode().cliName());
+        // The mode's two axes, spelled out for readers of the file (pandas, jq); "mode" decides.
+        root.put("rule", config.mode().rule().name());
+        root.put("coupling", config.mode().coupling().cliName());
         root.put("forward_dataset", config.forwardDataset());
         root.put("reverse_dataset", config.reverseDataset());
         root.put("width", config.width());
@@ -67,6 +70,7 @@ public final class RunFiles {
         optimizer.put("beta1", o.beta1());
         optimizer.put("beta2", o.beta2());
         optimizer.put("epsilon", o.epsilon());
+        optimizer.put("weight_decay", o.weightDecay());
         root.put("batch", config.batch());
         root.put("steps", config.steps());
         root.put("evaluation_every", config.evaluationEvery());
@@ -95,6 +99,13 @@ public final class RunFiles {
         String source = root.source();
         checkFormat(root, CONFIG_FORMAT);
         Mode mode = parseEnum(root, "mode", Mode::parse);
+        if (root.has("rule") && !root.string("rule").equals(mode.rule().name())) {
+            throw root.error("rule", "is " + root.string("rule") + ", but mode " + mode + " has rule " + mode.rule().name());
+        }
+        if (root.has("coupling") && !root.string("coupling").equals(mode.coupling().cliName())) {
+            throw root.error("coupling", "is " + root.string("coupling") + ", but mode " + mode + " has coupling "
+                    + mode.coupling());
+        }
         String forwardDataset = root.string("forward_dataset");
         String reverseDataset = root.string("reverse_dataset");
         int width = root.int32("width");
@@ -104,8 +115,10 @@ public final class RunFiles {
         OptimizerConfig.Kind kind = parseEnum(o, "kind", OptimizerConfig.Kind::parse);
         OptimizerConfig optimizer;
         try {
+            // Files written before learning rules had no weight decay, which was then always 0.
             optimizer = new OptimizerConfig(kind, o.float32("learning_rate"), o.float32("momentum"),
-                    o.float32("beta1"), o.float32("beta2"), o.float32("epsilon"));
+                    o.float32("beta1"), o.float32("beta2"), o.float32("epsilon"),
+                    o.has("weight_decay") ? o.float32("weight_decay") : 0f);
         } catch (ReportException e) {
             throw e;
         } catch (IllegalArgumentException e) {

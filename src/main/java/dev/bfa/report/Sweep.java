@@ -1,5 +1,6 @@
 package dev.bfa.report;
 
+import dev.bfa.model.Coupling;
 import dev.bfa.model.Mode;
 import dev.bfa.statistics.PairedComparison;
 import dev.bfa.statistics.SampleSummary;
@@ -27,6 +28,8 @@ final class Sweep {
     static final String SEED = "seed";
     /** The option whose groups are compared with its {@code fa} group by default. */
     static final String MODE = "mode";
+    /** The options that say how a group learns: compared by {@link #defaultPairs}, never a hyper-parameter. */
+    static final Set<String> METHOD = Set.of(MODE, "rule", "coupling");
     /** The label of the one group of a sweep that varies only the seed. */
     static final String ALL = "all";
 
@@ -195,27 +198,30 @@ final class Sweep {
     }
 
     /**
-     * The default comparisons: every group whose mode is not {@code fa} against the {@code fa} group
-     * with the same values of every other option, where there is one.
+     * The default comparisons: every coupled group against the uncoupled group of its rule, and every
+     * other group but {@code fa} against {@code fa}, each with the same values of every other option,
+     * where there is such a group.
      */
     List<Pair> defaultPairs() {
         List<Pair> pairs = new ArrayList<>();
         for (Group group : groups) {
-            if (group.mode() == Mode.FA) {
+            Mode baseline = group.mode().sharesFeedbackOfF() ? Mode.of(group.mode().rule(), Coupling.NONE) : Mode.FA;
+            if (group.mode() == baseline) {
                 continue;
             }
-            for (Group fa : groups) {
-                if (fa.mode() == Mode.FA && withoutMode(fa).equals(withoutMode(group))) {
-                    pairs.add(new Pair(group, fa));
+            for (Group other : groups) {
+                if (other.mode() == baseline && withoutMethod(other).equals(withoutMethod(group))) {
+                    pairs.add(new Pair(group, other));
                 }
             }
         }
         return pairs;
     }
 
-    private static Map<String, String> withoutMode(Group group) {
+    /** The group's values but those that name how it learns (mode, rule, coupling). */
+    private static Map<String, String> withoutMethod(Group group) {
         Map<String, String> values = new HashMap<>(group.values());
-        values.remove(MODE);
+        values.keySet().removeAll(METHOD);
         return values;
     }
 
@@ -274,7 +280,7 @@ final class Sweep {
      * sweep varies, when there is exactly one and every value of it is a number.
      */
     Optional<String> hyperparameter() {
-        List<String> others = options.keySet().stream().filter(o -> !o.equals(SEED) && !o.equals(MODE)).toList();
+        List<String> others = options.keySet().stream().filter(o -> !o.equals(SEED) && !METHOD.contains(o)).toList();
         if (others.size() != 1) {
             return Optional.empty();
         }

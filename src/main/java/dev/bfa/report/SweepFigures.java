@@ -215,7 +215,7 @@ final class SweepFigures {
             Sweep.Group group = groups.get(i);
             String label = group.label() + (withSeeds ? " (n = " + group.finished().size() + ")" : "");
             Map<String, String> other = new TreeMap<>(group.values());
-            other.remove(Sweep.MODE);
+            other.keySet().removeAll(Sweep.METHOD);
             if (!others.contains(other)) {
                 others.add(other);
             }

@@ -276,8 +276,8 @@ public final class SweepReport {
 
     private static void comparisons(StringBuilder out, Sweep sweep, List<Sweep.Pair> pairs) {
         if (pairs.isEmpty()) {
-            out.append("None: no group has an `fa` group with the same other values to be compared with, and no "
-                    + "comparison was named.\n\n");
+            out.append("None: no group has a group to be compared with (its rule uncoupled, or `fa`) with the same "
+                    + "other values, and no comparison was named.\n\n");
             return;
         }
         for (Sweep.Pair pair : pairs) {

@@ -49,8 +49,9 @@ public final class Diagnostics implements AutoCloseable {
                 .toArray();
     }
 
-    /** Degrees between W_l and F_l for l = 1 .. L-1. */
+    /** Degrees between W_l and F_l for l = 1 .. L-1 (F_l as the next backward pass would read it). */
     public double[] feedbackAngles(Network network) {
+        probeOf(network).feedbackPass().deriveFeedback();
         double[] angles = new double[network.layerCount() - 1];
         for (int l = 1; l < network.layerCount(); l++) {
             Layer layer = network.layer(l);
@@ -61,7 +62,7 @@ public final class Diagnostics implements AutoCloseable {
 
     /** Degrees between the FA and the backprop error signal D_l for l = 0 .. L-2, on the probe batch. */
     public double[] signalAngles(Network network) {
-        Probe probe = network == model.forward() ? forward : reverse;
+        Probe probe = probeOf(network);
         probe.feedbackPass().forward(probe.rows());
         probe.feedbackPass().backward(probe.rows(), probe.labels(), false, false);
         probe.backpropPass().forward(probe.rows());
@@ -73,6 +74,10 @@ public final class Diagnostics implements AutoCloseable {
             angles[l] = degrees(kernels.cosine(fa, bp));
         }
         return angles;
+    }
+
+    private Probe probeOf(Network network) {
+        return network == model.forward() ? forward : reverse;
     }
 
     private static double degrees(double cosine) {

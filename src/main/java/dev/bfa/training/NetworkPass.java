@@ -6,6 +6,7 @@ import dev.bfa.memory.FloatMatrix;
 import dev.bfa.model.Architecture;
 import dev.bfa.model.Layer;
 import dev.bfa.model.Network;
+import dev.bfa.rules.LearningRule;
 import java.lang.foreign.Arena;
 import java.lang.foreign.SegmentAllocator;
 
@@ -149,17 +150,26 @@ public final class NetworkPass implements AutoCloseable {
 
     /**
      * The backward pass after {@link #loss}: for l = L-1 down to 0 the gradients G_W_l = D_lᵀ·H_l
-     * and G_b_l (when {@code computeGradients}), and D_{l-1} = centre((D_l · F_l) ⊙ σ'(H_l)), then
-     * {@code done.after(l)}. With {@code backpropSignal} the error travels through W_l instead of
-     * the feedback matrix F_l (the true gradient, for diagnostics).
+     * and G_b_l (when {@code computeGradients}; a learning feedback matrix gets G_W_l too), and
+     * D_{l-1} = centre((D_l · F_l) ⊙ σ'(H_l)), then {@code done.after(l)}. With
+     * {@code backpropSignal} the error travels through W_l instead of the feedback matrix F_l (the
+     * true gradient, for diagnostics).
      */
     public void backward(int rows, boolean computeGradients, boolean backpropSignal, LayerDone done) {
         int layers = network.layerCount();
+        if (!backpropSignal) {
+            deriveFeedback();
+        }
         for (int l = layers - 1; l >= 0; l--) {
             Layer layer = network.layer(l);
             FloatMatrix d = error(l, rows);
             if (computeGradients) {
-                kernels.gemm(d.transpose(), activation(l, rows), layer.weightGradient(), false, pool);
+                kernels.gemm(d.transpose(), activation(l, rows), layer.weightGradient(),
+                        layer.accumulates().weightGradient(), pool);
+                if (layer.feedbackGradient() != null) {
+                    kernels.gemm(d.transpose(), activation(l, rows), layer.feedbackGradient(),
+                            layer.accumulates().feedbackGradient(), pool);
+                }
                 rowKernels.biasGradient(l, d);
             }
             if (l > 0) {
@@ -168,6 +178,20 @@ public final class NetworkPass implements AutoCloseable {
                 rowKernels.activationBackwardCenter(l, below, activation(l, rows));
             }
             done.after(l);
+        }
+    }
+
+    /**
+     * Brings feedback matrices the rule derives from the weights (sign-symmetry) up to date; the
+     * backward pass does it before it reads them, a diagnostic before it measures them.
+     */
+    public void deriveFeedback() {
+        if (network.rule().feedback() != LearningRule.Feedback.DERIVED) {
+            return;
+        }
+        for (int l = 1; l < network.layerCount(); l++) {
+            Layer layer = network.layer(l);
+            network.rule().derive(layer.weight(), layer.feedback(), kernels);
         }
     }
 

@@ -27,8 +27,8 @@ public final class Optimizer {
      */
     static final int CHUNK_ELEMENTS = 1 << 16;
 
-    /** The views of one chunk: value, gradient and optimiser slots. */
-    private record Chunk(FloatMatrix value, FloatMatrix gradient, FloatMatrix slot1, FloatMatrix slot2) {
+    /** The views of one chunk: value, gradient and optimiser slots; whether it decays first. */
+    private record Chunk(FloatMatrix value, FloatMatrix gradient, FloatMatrix slot1, FloatMatrix slot2, boolean decays) {
     }
 
     private final OptimizerConfig config;
@@ -69,7 +69,7 @@ public final class Optimizer {
         for (int first = 0; first < rows; first += rowsPerChunk) {
             int count = Math.min(rowsPerChunk, rows - first);
             out.add(new Chunk(rowsOf(p.value(), first, count), rowsOf(p.gradient(), first, count),
-                    rowsOf(p.slot1(), first, count), rowsOf(p.slot2(), first, count)));
+                    rowsOf(p.slot1(), first, count), rowsOf(p.slot2(), first, count), p.decays()));
         }
     }
 
@@ -114,6 +114,9 @@ public final class Optimizer {
 
     private void updateChunk(int index) {
         Chunk c = chunks[index];
+        if (c.decays()) {
+            kernels.scale(c.value(), config.decayFactor());
+        }
         if (adam == null) {
             kernels.sgdMomentumUpdate(c.value(), c.gradient(), c.slot1(), config.learningRate(), config.momentum());
         } else {

@@ -10,8 +10,11 @@ import java.util.Locale;
  * @param beta1    used by Adam only
  * @param beta2    used by Adam only
  * @param epsilon  used by Adam only
+ * @param weightDecay decoupled weight decay: each update first multiplies a decaying parameter
+ *                 ({@link dev.bfa.model.Parameter#decays}) by {@code 1 - learningRate * weightDecay}
  */
-public record OptimizerConfig(Kind kind, float learningRate, float momentum, float beta1, float beta2, float epsilon) {
+public record OptimizerConfig(Kind kind, float learningRate, float momentum, float beta1, float beta2, float epsilon,
+                              float weightDecay) {
     public enum Kind {
         SGD, ADAM;
 
@@ -41,5 +44,27 @@ public record OptimizerConfig(Kind kind, float learningRate, float momentum, flo
         if (!(epsilon > 0) || !Float.isFinite(epsilon)) {
             throw new IllegalArgumentException("Adam epsilon " + epsilon + " must be finite and positive");
         }
+        if (!(weightDecay >= 0) || !(decayFactor(learningRate, weightDecay) > 0)) {
+            throw new IllegalArgumentException("weight decay " + weightDecay + " must be at least 0 and less than "
+                    + "1 / learning rate (" + learningRate + ")");
+        }
+    }
+
+    /** Without weight decay. */
+    public OptimizerConfig(Kind kind, float learningRate, float momentum, float beta1, float beta2, float epsilon) {
+        this(kind, learningRate, momentum, beta1, beta2, epsilon, 0f);
+    }
+
+    public OptimizerConfig withWeightDecay(float decay) {
+        return new OptimizerConfig(kind, learningRate, momentum, beta1, beta2, epsilon, decay);
+    }
+
+    /** What a decaying parameter is multiplied by before each update: 1 - learningRate · weightDecay, in double, rounded once. */
+    public float decayFactor() {
+        return decayFactor(learningRate, weightDecay);
+    }
+
+    private static float decayFactor(float learningRate, float weightDecay) {
+        return (float) (1.0 - (double) learningRate * weightDecay);
     }
 }

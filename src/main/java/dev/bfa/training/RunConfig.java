@@ -22,6 +22,10 @@ public record RunConfig(Mode mode, String forwardDataset, String reverseDataset,
                     : "depth " + depth + " is too small for mode " + mode + ", which couples hidden-to-hidden "
                     + "layers: it needs depth " + mode.minimumDepth() + " or more");
         }
+        if (optimizer.weightDecay() != 0 && !mode.rule().trainsFeedback()) {
+            throw new IllegalArgumentException("weight decay " + optimizer.weightDecay() + " applies to rule kp only, "
+                    + "not to mode " + mode);
+        }
         if (batch < 1) {
             throw new IllegalArgumentException("batch size " + batch + " must be at least 1");
         }

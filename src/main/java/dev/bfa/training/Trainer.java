@@ -92,7 +92,8 @@ public final class Trainer implements AutoCloseable {
             for (int l = 0; l < layers; l++) {
                 Layer layer = n.layer(l);
                 boolean trainsIt = Shapes.overlap(layer.weightGradient(), p.gradient())
-                        || Shapes.overlap(layer.biasGradient(), p.gradient());
+                        || Shapes.overlap(layer.biasGradient(), p.gradient())
+                        || layer.feedbackGradient() != null && Shapes.overlap(layer.feedbackGradient(), p.gradient());
                 boolean readsIt = l > 0 && Shapes.overlap(layer.feedback(), p.value());
                 if (trainsIt || readsIt) {
                     position = Math.max(position, offset + layers - 1 - l);

@@ -182,6 +182,27 @@ class BadInputTest {
     }
 
     @Test
+    void aRuleAndACouplingThatMakeNoSenseTogether() {
+        assertThat(fails(CliException.USAGE, "--rule", "sign", "--coupling", "both")).contains("coupling both is not "
+                + "possible: rule sign derives each feedback matrix from the network's own weights");
+        assertThat(fails(CliException.USAGE, "--rule", "bp", "--coupling", "backward")).contains("coupling backward is "
+                + "not possible: rule bp sends the error through each network's own weights");
+        assertThat(fails(CliException.USAGE, "--rule", "dfa")).contains("unknown rule 'dfa': expected one of bp, fa, "
+                + "sign, kp");
+        assertThat(fails(CliException.USAGE, "--coupling", "sideways")).contains("unknown coupling 'sideways'");
+        assertThat(fails(CliException.USAGE, "--mode", "kp", "--rule", "fa")).contains("--mode kp already names a "
+                + "rule and a coupling: give --mode, or --rule and --coupling, not both");
+        assertThat(fails(CliException.USAGE, "--rule", "fa", "--kp-decay", "0.5")).contains("--kp-decay 0.5 applies "
+                + "to rule kp only");
+        assertThat(fails(CliException.USAGE, "--rule", "kp", "--kp-decay", "-1")).contains("weight decay -1.0 must be "
+                + "at least 0");
+        CliRun reproduce = TinyRuns.run("reproduce", dataDir, out, "--rules", "fa,sign,fa");
+        assertThat(reproduce.exitCode()).isEqualTo(CliException.USAGE);
+        assertThat(reproduce.errLines()).singleElement().asString().contains("--rules fa,sign,fa names fa twice");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
     void threadCountsOutOfRange() {
         assertThat(fails(CliException.USAGE, "--threads", "0")).contains("--threads 0 is outside 1..256");
         assertThat(fails(CliException.USAGE, "--threads", "257")).contains("--threads 257 is outside 1..256");

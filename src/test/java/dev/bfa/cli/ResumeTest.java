@@ -53,7 +53,7 @@ class ResumeTest {
 
     private static RunConfig config(Mode mode, OptimizerConfig.Kind kind) {
         OptimizerConfig optimizer = new OptimizerConfig(kind, kind == OptimizerConfig.Kind.ADAM ? 1e-3f : 0.05f,
-                0.9f, 0.9f, 0.999f, 1e-8f);
+                0.9f, 0.9f, 0.999f, 1e-8f, mode.rule().trainsFeedback() ? 2f : 0f);
         return new RunConfig(mode, "fashion-mnist", "mnist", 12, 3, Activation.RELU, optimizer, 16, STEPS, EVERY, 1, 1);
     }
 
@@ -84,6 +84,10 @@ class ResumeTest {
         "COUPLED_BOTH, ADAM, 6",
         "FA, SGD, 7",
         "BP, ADAM, 11",
+        "SIGN, ADAM, 5",
+        "KP, ADAM, 3",
+        "KP_COUPLED_BACKWARD, SGD, 6",
+        "KP_COUPLED_BOTH, ADAM, 7",
     })
     void aStoppedRunResumesToTheSameBits(Mode mode, OptimizerConfig.Kind kind, long stopAfter, @TempDir Path out)
             throws IOException {

@@ -51,6 +51,40 @@ class TrainCommandTest {
     }
 
     @Test
+    void ruleAndCouplingNameTheSameRunAsTheMode(@TempDir Path out) throws IOException {
+        CliRun byMode = run("train", out.resolve("mode"), "--mode", "coupled-both");
+        CliRun byAxes = run("train", out.resolve("axes"), "--rule", "fa", "--coupling", "both");
+        assertThat(byMode.exitCode()).as(byMode.err()).isZero();
+        assertThat(byAxes.exitCode()).as(byAxes.err()).isZero();
+        SameRun.assertBitIdentical(out.resolve("mode"), out.resolve("axes"));
+
+        CliRun kp = run("train", out.resolve("kp"), "--rule", "kp", "--coupling", "both");
+        assertThat(kp.exitCode()).as(kp.err()).isZero();
+        JsonNode config = new ObjectMapper().readTree(out.resolve("kp").resolve("config.json").toFile());
+        assertThat(config.path("mode").asText()).isEqualTo("kp-coupled-both");
+        assertThat(config.path("rule").asText()).isEqualTo("kp");
+        assertThat(config.path("coupling").asText()).isEqualTo("both");
+        assertThat(config.at("/optimizer/weight_decay").asDouble()).isEqualTo(TrainingOptions.DEFAULT_KP_DECAY);
+        CliRun eval = CliRun.of("eval", out.resolve("kp").toString(), "--data-dir", dataDir.toString(), "--threads", "1");
+        assertThat(eval.exitCode()).as(eval.err()).isZero();
+        assertThat(eval.out()).contains("kp-coupled-both at step 6");
+    }
+
+    @Test
+    void reproduceWithRulesComparesEachRuleInEveryCouplingItAllows(@TempDir Path out) {
+        CliRun reproduce = run("reproduce", out.resolve("rules"), "--rules", "kp,sign", "--no-bp", "--kp-decay", "3");
+        assertThat(reproduce.exitCode()).as(reproduce.err()).isZero();
+        for (String mode : new String[] {"kp", "kp-coupled-backward", "kp-coupled-both", "sign"}) {
+            assertThat(out.resolve("rules").resolve("runs").resolve("mode=" + mode).resolve("summary.json"))
+                    .isRegularFile();
+        }
+        assertThat(out.resolve("rules").resolve("runs")).isDirectoryNotContaining("glob:**/mode=fa");
+        assertThat(out.resolve("rules").resolve("report.md")).content()
+                .contains("kp-coupled-both vs kp on F").contains("kp-coupled-backward vs kp on R")
+                .doesNotContain("vs fa");
+    }
+
+    @Test
     void reproduceWritesOneRunPerModeAndACombinedReport(@TempDir Path out) throws IOException {
         CliRun reproduce = run("reproduce", out.resolve("all"), "--no-bp");
         assertThat(reproduce.exitCode()).as(reproduce.err()).isZero();

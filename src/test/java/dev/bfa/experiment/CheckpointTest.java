@@ -141,6 +141,27 @@ class CheckpointTest {
         }
     }
 
+    /** A checkpoint names its learning rule and coupling: one rule's state never loads as another's. */
+    @Test
+    void aCheckpointOfAnotherRuleIsRefused() throws IOException {
+        ModelSpec kp = new ModelSpec(Mode.KP, new Architecture(20, 16, 3, 5), new Architecture(12, 16, 3, 5),
+                Activation.RELU, 7);
+        Path file = dir.resolve("kp.ckpt");
+        try (BidirectionalModel model = scribbled(kp, 2)) {
+            Checkpoint.write(file, model, new Checkpoint.Header(Checkpoint.identity(kp), "{}", 1,
+                    HEADER.forwardSampler(), HEADER.reverseSampler(), HEADER.progress()));
+        }
+        for (Mode other : new Mode[] {Mode.FA, Mode.KP_COUPLED_BOTH, Mode.SIGN}) {
+            ModelSpec spec = new ModelSpec(other, kp.forward(), kp.reverse(), Activation.RELU, 7);
+            try (BidirectionalModel model = BidirectionalModel.create(spec)) {
+                assertThatThrownBy(() -> Checkpoint.load(file, model)).as("%s", other)
+                        .isInstanceOf(Checkpoint.CheckpointException.class)
+                        .hasMessageContaining("checkpoint is of another model (mode=kp;")
+                        .hasMessageContaining("expected mode=" + other.cliName() + ";");
+            }
+        }
+    }
+
     @Test
     void aBadVersionOrMagicIsNamed() throws IOException {
         Path file = written();

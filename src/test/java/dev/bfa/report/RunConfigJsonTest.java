@@ -55,7 +55,7 @@ class RunConfigJsonTest {
         assertThat(json.at("/optimizer/learning_rate").isNumber()).isTrue();
         // floats are written as their shortest decimal, not widened to 0.009999999776482582
         assertThat(Files.readString(dir.resolve("config.json"))).contains("0.01").doesNotContain("0.0099999");
-        assertThat(json.fieldNames()).toIterable().containsExactly("format", "mode", "forward_dataset",
+        assertThat(json.fieldNames()).toIterable().containsExactly("format", "mode", "rule", "coupling", "forward_dataset",
                 "reverse_dataset", "width", "depth", "activation", "optimizer", "batch", "steps", "evaluation_every",
                 "seed", "threads");
     }

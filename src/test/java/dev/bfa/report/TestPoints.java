@@ -21,12 +21,20 @@ final class TestPoints {
             case COUPLED_BACKWARD -> 0.35;
             case COUPLED_BOTH -> 0.6;
             case BP -> 0.02;
+            case SIGN -> 0.03;
+            case KP -> 0.05;
+            case KP_COUPLED_BACKWARD -> 0.45;
+            case KP_COUPLED_BOTH -> 0.75;
         };
         double speed = switch (mode) {
             case FA -> 1.0;
             case COUPLED_BACKWARD -> 0.97;
             case COUPLED_BOTH -> 0.95;
             case BP -> 1.3;
+            case SIGN -> 1.2;
+            case KP -> 1.15;
+            case KP_COUPLED_BACKWARD -> 1.1;
+            case KP_COUPLED_BOTH -> 1.05;
         };
         for (int i = 1; i <= count; i++) {
             long step = i * every;

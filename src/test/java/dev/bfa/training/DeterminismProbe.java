@@ -7,17 +7,27 @@ import dev.bfa.model.BidirectionalModel;
 import dev.bfa.model.Mode;
 
 /**
- * Trains a small coupled-both model for a few steps and prints the fingerprint of its weights.
- * Run in a child JVM with another forced vector width by {@link DeterminismAcrossWidthsTest}.
+ * Trains a small model of every mode (each learning rule, each coupling) for a few steps and prints
+ * one fingerprint of all their weights. Run in a child JVM with another forced vector width by
+ * {@link DeterminismAcrossWidthsTest}.
  */
 public final class DeterminismProbe {
     private DeterminismProbe() {
     }
 
     static long fingerprintAfterTraining(int threads) {
-        OptimizerConfig adam = new OptimizerConfig(OptimizerConfig.Kind.ADAM, 1e-3f, 0.9f, 0.9f, 0.999f, 1e-8f);
+        long combined = 0;
+        for (Mode mode : Mode.values()) {
+            combined = combined * 31 + fingerprintAfterTraining(mode, threads);
+        }
+        return combined;
+    }
+
+    private static long fingerprintAfterTraining(Mode mode, int threads) {
+        OptimizerConfig adam = new OptimizerConfig(OptimizerConfig.Kind.ADAM, 1e-3f, 0.9f, 0.9f, 0.999f, 1e-8f,
+                mode.rule().trainsFeedback() ? 5f : 0f);
         try (ComputePool pool = ComputePool.create(threads);
-             BidirectionalModel model = BidirectionalModel.create(ModelFixtures.spec(Mode.COUPLED_BOTH, Activation.TANH, 11));
+             BidirectionalModel model = BidirectionalModel.create(ModelFixtures.spec(mode, Activation.TANH, 11));
              Trainer trainer = new Trainer(model, adam, 16,
                      new SyntheticData(128, ModelFixtures.F_INPUTS, ModelFixtures.CLASSES, 0.5f, 1),
                      new SyntheticData(128, ModelFixtures.R_INPUTS, ModelFixtures.CLASSES, 0.5f, 2),
