@@ -94,6 +94,16 @@ final class RecordingKernels implements Kernels {
     }
 
     @Override
+    public void scale(FloatMatrix m, float factor) {
+        delegate.scale(m, factor);
+    }
+
+    @Override
+    public void signTimes(FloatMatrix w, float magnitude, FloatMatrix out) {
+        delegate.signTimes(w, magnitude, out);
+    }
+
+    @Override
     public double dot(FloatMatrix a, FloatMatrix b) {
         return delegate.dot(a, b);
     }
