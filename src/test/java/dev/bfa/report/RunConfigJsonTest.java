@@ -40,6 +40,24 @@ class RunConfigJsonTest {
         }
     }
 
+    /** A config.json written before learning rules (no rule, coupling or weight decay) reads as the same run. */
+    @Test
+    void readsConfigsWrittenBeforeLearningRules() {
+        String before = valid().replace("  \"rule\" : \"fa\",\n", "").replace("  \"coupling\" : \"both\",\n", "")
+                .replace(",\n    \"weight_decay\" : 0.0", "");
+        assertThat(before).doesNotContain("rule").doesNotContain("weight_decay").doesNotContain("\"coupling\"");
+        assertThat(RunFiles.parseConfig(before, "c.json")).isEqualTo(sgd());
+    }
+
+    @Test
+    void aRuleOrCouplingThatContradictsTheModeIsNamed() {
+        assertThatThrownBy(() -> RunFiles.parseConfig(valid().replace("\"rule\" : \"fa\"", "\"rule\" : \"kp\""),
+                "c.json")).hasMessage("c.json: field \"rule\": is kp, but mode coupled-both has rule fa");
+        assertThatThrownBy(() -> RunFiles.parseConfig(valid().replace("\"coupling\" : \"both\"",
+                "\"coupling\" : \"none\""), "c.json"))
+                .hasMessage("c.json: field \"coupling\": is none, but mode coupled-both has coupling both");
+    }
+
     @Test
     void usesSnakeCaseKeysCliNamesAndAFormatVersion() throws Exception {
         RunFiles.writeConfig(dir, sgd());
