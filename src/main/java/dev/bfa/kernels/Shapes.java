@@ -64,12 +64,31 @@ public final class Shapes {
         }
     }
 
-    /** Whether the byte ranges of two views intersect (conservatively, by their whole extents). */
+    /**
+     * Whether two views may share an element. Views with the same leading dimension are compared as
+     * the rectangles of storage they cover (so the column blocks of one matrix are apart); any other
+     * pair whose byte ranges intersect is taken to overlap.
+     */
     public static boolean overlap(FloatMatrix x, FloatMatrix y) {
         long xs = x.segment().address();
         long ys = y.segment().address();
         boolean sameBase = x.segment().isNative() == y.segment().isNative()
                 && x.segment().heapBase().equals(y.segment().heapBase());
-        return sameBase && xs < ys + y.segment().byteSize() && ys < xs + x.segment().byteSize();
+        if (!(sameBase && xs < ys + y.segment().byteSize() && ys < xs + x.segment().byteSize())) {
+            return false;
+        }
+        if (x.ld() != y.ld() || (xs - ys) % Float.BYTES != 0) {
+            return true;
+        }
+        // Storage rows and columns of both, counted from the first element of the lower one.
+        FloatMatrix low = xs <= ys ? x : y;
+        FloatMatrix high = low == x ? y : x;
+        long elements = (high.segment().address() - low.segment().address()) / Float.BYTES;
+        long row = elements / low.ld();
+        long column = elements % low.ld();
+        if (column + high.storageCols() > low.ld()) {
+            return true;
+        }
+        return row < low.storageRows() && column < low.storageCols();
     }
 }
