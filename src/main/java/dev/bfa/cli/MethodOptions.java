@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
 final class MethodOptions {
     @Option(names = "--rule", paramLabel = "RULE",
             description = "How the error reaches the hidden layers: bp (the weights' transpose), fa (fixed random "
-                    + "matrices), sign (the signs of the weights) or kp (Kolen-Pollack: random matrices that learn "
-                    + "with the weights) (default: fa).")
+                    + "matrices), dfa (the output error straight to each layer through a fixed random matrix), sign "
+                    + "(the signs of the weights) or kp (Kolen-Pollack: random matrices that learn with the weights) "
+                    + "(default: fa).")
     String rule;
 
     @Option(names = "--coupling", paramLabel = "HOW",
@@ -24,7 +25,7 @@ final class MethodOptions {
 
     @Option(names = "--mode", paramLabel = "MODE",
             description = "A rule and a coupling by one name: fa, coupled-backward, coupled-both, bp (the paper's), "
-                    + "sign, kp, kp-coupled-backward, kp-coupled-both; instead of --rule and --coupling.")
+                    + "dfa, sign, kp, kp-coupled-backward, kp-coupled-both; instead of --rule and --coupling.")
     String mode;
 
     /** Whether any of these options was given. */

@@ -8,6 +8,7 @@ import dev.bfa.model.Architecture;
 import dev.bfa.model.BidirectionalModel;
 import dev.bfa.model.BidirectionalModel.ModelSpec;
 import dev.bfa.report.RunFiles;
+import dev.bfa.rules.LearningRule;
 import dev.bfa.training.Diagnostics;
 import dev.bfa.training.Divergence;
 import dev.bfa.training.EvaluationPoint;
@@ -132,15 +133,17 @@ public final class TrainingRun {
     public static MemoryPlan memoryPlan(RunConfig config, Dataset forwardData, Dataset reverseData) {
         ModelSpec spec = modelSpec(config, forwardData.features(), reverseData.features(), forwardData.classes());
         BidirectionalModel.MemoryNeed model = BidirectionalModel.memoryNeed(spec);
-        long activations = Math.addExact(passBytes(spec.forward(), config.batch(), forwardData),
-                passBytes(spec.reverse(), config.batch(), reverseData));
+        long activations = Math.addExact(passBytes(spec.forward(), config, forwardData),
+                passBytes(spec.reverse(), config, reverseData));
         return new MemoryPlan(model.parameterBytes(), model.stateBytes(), activations,
                 examplesBytes(forwardData) + examplesBytes(reverseData));
     }
 
-    private static long passBytes(Architecture a, int batch, Dataset data) {
-        int probeRows = Math.min(batch, data.train().count());
-        return Math.addExact(NetworkPass.bufferBytes(a, batch), Math.multiplyExact(2, NetworkPass.bufferBytes(a, probeRows)));
+    private static long passBytes(Architecture a, RunConfig config, Dataset data) {
+        int probeRows = Math.min(config.batch(), data.train().count());
+        LearningRule rule = config.mode().rule();
+        return Math.addExact(NetworkPass.bufferBytes(a, rule, config.batch()),
+                Math.multiplyExact(2, NetworkPass.bufferBytes(a, rule, probeRows)));
     }
 
     private static long examplesBytes(Dataset data) {

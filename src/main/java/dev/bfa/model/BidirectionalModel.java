@@ -82,8 +82,14 @@ public final class BidirectionalModel implements AutoCloseable {
             return mode.sharesFeedbackOfR() && isHiddenToHidden(j);
         }
 
+        /** Whether the rule keeps a matrix per layer in the layer's shape (not W itself, not one direct matrix). */
         private boolean storesFeedback() {
-            return mode.rule().feedback() != LearningRule.Feedback.OWN_WEIGHTS;
+            LearningRule.Feedback feedback = mode.rule().feedback();
+            return feedback == LearningRule.Feedback.STORED || feedback == LearningRule.Feedback.DERIVED;
+        }
+
+        boolean projectsDirectly() {
+            return mode.rule().feedback() == LearningRule.Feedback.DIRECT;
         }
     }
 
@@ -99,10 +105,16 @@ public final class BidirectionalModel implements AutoCloseable {
 
     /**
      * {@code zero}: starts at 0 instead of a random draw; {@code storedTransposed}: the owner reads the
-     * matrix through a transposed view; {@code decays}: see {@link Parameter#decays}.
+     * matrix through a transposed view; {@code decays}: see {@link Parameter#decays}; {@code fanIn}: the
+     * draw is uniform in ±1/sqrt(fanIn).
      */
     private record MatrixSpec(String name, String owner, int rows, int cols, boolean zero, boolean storedTransposed,
-                              boolean decays) {
+                              boolean decays, int fanIn) {
+        /** A matrix drawn with the fan-in of its owner's view: the columns as the owner reads them. */
+        MatrixSpec(String name, String owner, int rows, int cols, boolean zero, boolean storedTransposed,
+                   boolean decays) {
+            this(name, owner, rows, cols, zero, storedTransposed, decays, storedTransposed ? rows : cols);
+        }
     }
 
     private BidirectionalModel(ModelSpec spec) {
@@ -156,6 +168,10 @@ public final class BidirectionalModel implements AutoCloseable {
                 specs.add(feedbackSpec("R", spec, j));
             }
         }
+        if (spec.projectsDirectly()) {
+            specs.add(directFeedbackSpec("F", spec.forward()));
+            specs.add(directFeedbackSpec("R", spec.reverse()));
+        }
         return specs;
     }
 
@@ -201,6 +217,25 @@ public final class BidirectionalModel implements AutoCloseable {
                 a.levelSize(l + 1), a.levelSize(l), derived, false, rule.trainsFeedback());
     }
 
+    /** The side-by-side projections of a direct rule, classes x (n_1 + ... + n_{L-1}), each block drawn as fa's B_{L-1}. */
+    private static MatrixSpec directFeedbackSpec(String network, Architecture a) {
+        return new MatrixSpec(directFeedbackName(network), null, a.classes(), directFeedbackColumn(a, a.layers()),
+                false, false, false, a.width());
+    }
+
+    private static String directFeedbackName(String network) {
+        return network + ".D";
+    }
+
+    /** The first column of layer l's block in the direct matrix: n_1 + ... + n_{l-1}. */
+    private static int directFeedbackColumn(Architecture a, int l) {
+        int column = 0;
+        for (int level = 1; level < l; level++) {
+            column += a.levelSize(level);
+        }
+        return column;
+    }
+
     private static String feedbackName(String network, int l, LearningRule rule) {
         return network + (rule.feedback() == LearningRule.Feedback.DERIVED ? ".S" : ".B") + l;
     }
@@ -231,7 +266,7 @@ public final class BidirectionalModel implements AutoCloseable {
             }
             Parameter p = parameters.get(s.name());
             FloatMatrix logical = s.storedTransposed() ? p.value().transpose() : p.value();
-            float bound = (float) (1.0 / Math.sqrt(logical.cols()));
+            float bound = (float) (1.0 / Math.sqrt(s.fanIn()));
             RandomGenerator random = generatorFor(spec.seed(), s.name());
             float[] values = new float[logical.rows() * logical.cols()];
             for (int i = 0; i < values.length; i++) {
@@ -268,7 +303,10 @@ public final class BidirectionalModel implements AutoCloseable {
             FloatMatrix feedback = null;
             FloatMatrix feedbackGradient = null;
             String source = "none (input layer)";
-            if (l >= 1) {
+            if (l >= 1 && spec.projectsDirectly()) {
+                feedback = directFeedbackBlock("F", spec.forward(), l);
+                source = ownFeedbackSource(l);
+            } else if (l >= 1) {
                 Parameter stored = spec.isShared(l) ? parameters.get(weightName("R", pairedLayer(l)))
                         : parameters.get(feedbackName("F", l, spec.mode().rule()));
                 feedback = stored == null ? w.value() : stored.value();
@@ -278,7 +316,19 @@ public final class BidirectionalModel implements AutoCloseable {
             layers.add(new Layer(l, w.value(), w.gradient(), b.value(), b.gradient(), feedback, source,
                     feedbackGradient, Layer.Accumulation.NONE));
         }
-        return new Network("F", spec.forward(), spec.activation(), spec.mode().rule(), List.copyOf(layers), ownedBy("F"));
+        return new Network("F", spec.forward(), spec.activation(), spec.mode().rule(), List.copyOf(layers), ownedBy("F"),
+                directFeedback("F"));
+    }
+
+    /** Layer l's block of a network's direct matrix: classes x n_l. */
+    private FloatMatrix directFeedbackBlock(String network, Architecture a, int l) {
+        return parameters.get(directFeedbackName(network)).value()
+                .block(0, directFeedbackColumn(a, l), a.classes(), a.levelSize(l));
+    }
+
+    private FloatMatrix directFeedback(String network) {
+        Parameter direct = parameters.get(directFeedbackName(network));
+        return direct == null ? null : direct.value();
     }
 
     private String ownFeedbackSource(int l) {
@@ -287,6 +337,7 @@ public final class BidirectionalModel implements AutoCloseable {
             case OWN_WEIGHTS -> "W" + l + " (backprop)";
             case STORED -> rule.trainsFeedback() ? "random, trained (Kolen-Pollack)" : "fixed random";
             case DERIVED -> "derived from W" + l + " (" + rule.name() + ")";
+            case DIRECT -> "fixed random, from the output error (" + rule.name() + ")";
         };
     }
 
@@ -303,7 +354,10 @@ public final class BidirectionalModel implements AutoCloseable {
             FloatMatrix feedbackGradient = null;
             String source = "none (input layer)";
             boolean feedbackShared = spec.isReverseFeedbackShared(j);
-            if (j >= 1) {
+            if (j >= 1 && spec.projectsDirectly()) {
+                feedback = directFeedbackBlock("R", spec.reverse(), j);
+                source = ownFeedbackSource(j);
+            } else if (j >= 1) {
                 if (feedbackShared) {
                     Parameter forwardWeight = parameters.get(weightName("F", pairedLayer(j)));
                     feedback = forwardWeight.value().transpose();
@@ -321,7 +375,8 @@ public final class BidirectionalModel implements AutoCloseable {
             layers.add(new Layer(j, weight, gradient, b.value(), b.gradient(), feedback, source, feedbackGradient,
                     accumulates));
         }
-        return new Network("R", spec.reverse(), spec.activation(), spec.mode().rule(), List.copyOf(layers), ownedBy("R"));
+        return new Network("R", spec.reverse(), spec.activation(), spec.mode().rule(), List.copyOf(layers), ownedBy("R"),
+                directFeedback("R"));
     }
 
     private List<Parameter> ownedBy(String network) {

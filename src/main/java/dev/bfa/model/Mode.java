@@ -1,6 +1,7 @@
 package dev.bfa.model;
 
 import dev.bfa.rules.Backprop;
+import dev.bfa.rules.DirectFeedbackAlignment;
 import dev.bfa.rules.FeedbackAlignment;
 import dev.bfa.rules.KolenPollack;
 import dev.bfa.rules.LearningRule;
@@ -23,6 +24,8 @@ public enum Mode {
     COUPLED_BOTH("coupled-both", FeedbackAlignment.RULE, Coupling.BOTH),
     /** Backpropagation baseline: every feedback matrix is the layer's own forward weights. */
     BP("bp", Backprop.RULE, Coupling.NONE),
+    /** Direct feedback alignment: the output error goes to every hidden layer through a fixed random matrix. */
+    DFA("dfa", DirectFeedbackAlignment.RULE, Coupling.NONE),
     /** Sign-symmetry: the feedback is the sign of the layer's own weights, at a fixed scale. */
     SIGN("sign", SignSymmetry.RULE, Coupling.NONE),
     /** Kolen–Pollack: each network's feedback matrices learn with its weights' updates. */

@@ -102,6 +102,7 @@ public final class Figures {
             case COUPLED_BACKWARD -> new Color(0x1F, 0x77, 0xB4);
             case COUPLED_BOTH -> new Color(0xFF, 0x7F, 0x0E);
             case BP -> new Color(0x7F, 0x7F, 0x7F);
+            case DFA -> new Color(0x17, 0xBE, 0xCF);
             case SIGN -> new Color(0xE3, 0x77, 0xC2);
             case KP -> new Color(0x94, 0x67, 0xBD);
             case KP_COUPLED_BACKWARD -> new Color(0x8C, 0x56, 0x4B);
@@ -116,7 +117,7 @@ public final class Figures {
             case COUPLED_BACKWARD -> "coupled-backward";
             case COUPLED_BOTH -> "coupled-both";
             case BP -> "bp (backprop baseline)";
-            case SIGN, KP, KP_COUPLED_BACKWARD, KP_COUPLED_BOTH -> mode.cliName();
+            case DFA, SIGN, KP, KP_COUPLED_BACKWARD, KP_COUPLED_BOTH -> mode.cliName();
         };
     }
 

@@ -136,6 +136,8 @@ final class Markdown {
             case COUPLED_BOTH -> "F's hidden feedback matrices are R's forward weights, and R's hidden feedback "
                     + "matrices are F's forward weights";
             case BP -> "backpropagation baseline: every feedback matrix is the layer's own forward weights";
+            case DFA -> "direct feedback alignment: the output error goes to each hidden layer through its own "
+                    + "fixed random matrix; F and R are independent";
             case SIGN -> "sign-symmetry: each feedback matrix is the sign of the layer's own forward weights, "
                     + "at a fixed scale; F and R are independent";
             case KP -> "Kolen-Pollack: each network's feedback matrices start random and receive its weights' "

@@ -18,6 +18,8 @@ import java.util.Optional;
  *   fa    B_l, fixed random (n_{l+1} x n_l)                      B_l           no
  *   kp    B_l, random at first (n_{l+1} x n_l)                   B_l           W_l's update, with decay
  *   sign  scale_l · sign(W_l), derived before each backward pass S_l           -
+ *   dfa   none: D_{l-1} = centre((D_{L-1} · B_l) ⊙ σ'(H_l)),     B_1..B_{L-1}  no
+ *         B_l classes x n_l, side by side in one stored matrix
  * </pre>
  *
  * Only a rule whose M_l is a stored n_{l+1} x n_l matrix can be coupled: the other network's
@@ -31,7 +33,8 @@ public interface LearningRule {
      * instance exists.
      */
     static List<LearningRule> all() {
-        return List.of(Backprop.RULE, FeedbackAlignment.RULE, SignSymmetry.RULE, KolenPollack.RULE);
+        return List.of(Backprop.RULE, FeedbackAlignment.RULE, DirectFeedbackAlignment.RULE, SignSymmetry.RULE,
+                KolenPollack.RULE);
     }
 
     /** What stands in for W_l when layer l (l >= 1) sends its error down. */
@@ -41,7 +44,12 @@ public interface LearningRule {
         /** A stored n_{l+1} x n_l matrix, initialised as the weights are. */
         STORED,
         /** A stored n_{l+1} x n_l matrix the rule recomputes from W_l before every backward pass. */
-        DERIVED
+        DERIVED,
+        /**
+         * No layer-to-layer path: every hidden layer's error is the output error through the layer's
+         * own classes x n_l matrix, all of them one stored matrix.
+         */
+        DIRECT
     }
 
     /** The name on the command line and in files: "fa", "kp", ... */

@@ -6,6 +6,7 @@ import dev.bfa.memory.FloatMatrix;
 import dev.bfa.model.BidirectionalModel;
 import dev.bfa.model.Layer;
 import dev.bfa.model.Network;
+import java.lang.foreign.Arena;
 
 /**
  * The alignment measurements of SPEC.md ("What is measured"), taken at evaluation points:
@@ -16,17 +17,24 @@ import dev.bfa.model.Network;
 public final class Diagnostics implements AutoCloseable {
     private final BidirectionalModel model;
     private final Kernels kernels;
+    private final ComputePool pool;
     private final Probe forward;
     private final Probe reverse;
+    private final Arena arena = Arena.ofShared();
 
-    /** Two passes over the same probe batch: one sends the FA signal down, the other the backprop one. */
-    private record Probe(NetworkPass feedbackPass, NetworkPass backpropPass, int[] labels, int rows) {
+    /**
+     * Two passes over the same probe batch: one sends the FA signal down, the other the backprop one.
+     * Under a direct rule, {@code paths[l]} (classes x n_l) holds W_{L-1} · ... · W_l for l = 1 .. L-2.
+     */
+    private record Probe(NetworkPass feedbackPass, NetworkPass backpropPass, int[] labels, int rows,
+                         FloatMatrix[] paths) {
     }
 
     public Diagnostics(BidirectionalModel model, ExampleSet forwardProbe, ExampleSet reverseProbe, int probeRows,
                        Kernels kernels, ComputePool pool) {
         this.model = model;
         this.kernels = kernels;
+        this.pool = pool;
         this.forward = probe(model.forward(), forwardProbe, probeRows, pool);
         this.reverse = probe(model.reverse(), reverseProbe, probeRows, pool);
     }
@@ -38,7 +46,14 @@ public final class Diagnostics implements AutoCloseable {
         int[] labels = new int[rows];
         examples.slice(0, feedbackPass.input(rows), labels);
         examples.slice(0, backpropPass.input(rows), labels);
-        return new Probe(feedbackPass, backpropPass, labels, rows);
+        FloatMatrix[] paths = new FloatMatrix[network.layerCount()];
+        if (network.directFeedback() != null) {
+            for (int l = 1; l < network.layerCount() - 1; l++) {
+                paths[l] = FloatMatrix.allocate(arena, network.architecture().classes(),
+                        network.architecture().levelSize(l));
+            }
+        }
+        return new Probe(feedbackPass, backpropPass, labels, rows, paths);
     }
 
     /** Cosine of W^F_l and (W^R_{L-1-l})ᵀ for each paired layer l = 1 .. L-2. */
@@ -49,13 +64,25 @@ public final class Diagnostics implements AutoCloseable {
                 .toArray();
     }
 
-    /** Degrees between W_l and F_l for l = 1 .. L-1 (F_l as the next backward pass would read it). */
+    /**
+     * Degrees between W_l and F_l for l = 1 .. L-1 (F_l as the next backward pass would read it).
+     * Under a direct rule F_l carries the output error to layer l, where backprop would carry it
+     * through W_{L-1} · ... · W_l: the angle is to that product (W_{L-1} alone for the last layer).
+     */
     public double[] feedbackAngles(Network network) {
-        probeOf(network).feedbackPass().deriveFeedback();
-        double[] angles = new double[network.layerCount() - 1];
-        for (int l = 1; l < network.layerCount(); l++) {
+        Probe probe = probeOf(network);
+        probe.feedbackPass().deriveFeedback();
+        int layers = network.layerCount();
+        double[] angles = new double[layers - 1];
+        for (int l = layers - 1; l >= 1; l--) {
             Layer layer = network.layer(l);
-            angles[l - 1] = degrees(kernels.cosine(layer.weight(), layer.feedback()));
+            FloatMatrix path = layer.weight();
+            if (network.directFeedback() != null && l < layers - 1) {
+                path = probe.paths()[l];
+                FloatMatrix above = l + 1 < layers - 1 ? probe.paths()[l + 1] : network.layer(l + 1).weight();
+                kernels.gemm(above, layer.weight(), path, false, pool);
+            }
+            angles[l - 1] = degrees(kernels.cosine(path, layer.feedback()));
         }
         return angles;
     }
@@ -90,5 +117,6 @@ public final class Diagnostics implements AutoCloseable {
         forward.backpropPass().close();
         reverse.feedbackPass().close();
         reverse.backpropPass().close();
+        arena.close();
     }
 }

@@ -21,6 +21,9 @@ import java.lang.foreign.SegmentAllocator;
  *   activations[L]      batch x classes   the logits
  *   errors[l]           batch x n_{l+1}   D_l, the error at layer l's output
  * </pre>
+ * Under a rule that projects the output error straight to the hidden layers (dfa), errors[0 .. L-2]
+ * are the column blocks of one batch x (n_1 + ... + n_{L-1}) matrix, in the order of the blocks of
+ * the network's direct feedback matrix, so that one GEMM writes them all.
  */
 public final class NetworkPass implements AutoCloseable {
     private final Network network;
@@ -30,6 +33,8 @@ public final class NetworkPass implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final FloatMatrix[] activations;
     private final FloatMatrix[] errors;
+    /** Under a direct rule, the matrix whose column blocks are errors[0 .. L-2]; null otherwise. */
+    private final FloatMatrix hiddenErrors;
     private final BandedRowKernels rowKernels;
 
     public NetworkPass(Network network, int maxBatch, Kernels kernels, ComputePool pool) {
@@ -42,34 +47,61 @@ public final class NetworkPass implements AutoCloseable {
         this.maxBatch = maxBatch;
         Architecture a = network.architecture();
         // One segment sliced in the order bufferBytes counts: a miscount fails here, not later.
+        boolean direct = projectsDirectly(network.rule());
         SegmentAllocator buffers = SegmentAllocator.slicingAllocator(
-                arena.allocate(bufferBytes(a, maxBatch), FloatMatrix.ALIGNMENT));
+                arena.allocate(bufferBytes(a, network.rule(), maxBatch), FloatMatrix.ALIGNMENT));
         activations = new FloatMatrix[a.layers() + 1];
         errors = new FloatMatrix[a.layers()];
         for (int level = 0; level <= a.layers(); level++) {
             activations[level] = FloatMatrix.allocate(buffers, maxBatch, a.levelSize(level));
         }
-        for (int l = 0; l < a.layers(); l++) {
-            errors[l] = FloatMatrix.allocate(buffers, maxBatch, a.levelSize(l + 1));
+        if (direct) {
+            hiddenErrors = FloatMatrix.allocate(buffers, maxBatch, hiddenUnits(a));
+            for (int l = 0, column = 0; l < a.layers() - 1; column += a.levelSize(l + 1), l++) {
+                errors[l] = hiddenErrors.block(0, column, maxBatch, a.levelSize(l + 1));
+            }
+            errors[a.layers() - 1] = FloatMatrix.allocate(buffers, maxBatch, a.classes());
+        } else {
+            hiddenErrors = null;
+            for (int l = 0; l < a.layers(); l++) {
+                errors[l] = FloatMatrix.allocate(buffers, maxBatch, a.levelSize(l + 1));
+            }
         }
         rowKernels = new BandedRowKernels(network, activations, errors, kernels, pool);
     }
 
     /**
-     * Off-heap bytes of the buffers of a pass over {@code a} with batches of up to {@code maxBatch}
-     * rows (the class comment lists them), computed from the shapes alone.
+     * Off-heap bytes of the buffers of a pass over {@code a} under {@code rule} with batches of up to
+     * {@code maxBatch} rows (the class comment lists them), computed from the shapes alone.
      *
      * @throws ArithmeticException if the size does not fit in a long
      */
-    public static long bufferBytes(Architecture a, int maxBatch) {
+    public static long bufferBytes(Architecture a, LearningRule rule, int maxBatch) {
         long bytes = 0;
         for (int level = 0; level <= a.layers(); level++) {
             bytes = Math.addExact(bytes, FloatMatrix.bytesFor(maxBatch, a.levelSize(level)));
+        }
+        if (projectsDirectly(rule)) {
+            bytes = Math.addExact(bytes, FloatMatrix.bytesFor(maxBatch, hiddenUnits(a)));
+            return Math.addExact(bytes, FloatMatrix.bytesFor(maxBatch, a.classes()));
         }
         for (int l = 0; l < a.layers(); l++) {
             bytes = Math.addExact(bytes, FloatMatrix.bytesFor(maxBatch, a.levelSize(l + 1)));
         }
         return bytes;
+    }
+
+    private static boolean projectsDirectly(LearningRule rule) {
+        return rule.feedback() == LearningRule.Feedback.DIRECT;
+    }
+
+    /** n_1 + ... + n_{L-1}. */
+    private static int hiddenUnits(Architecture a) {
+        int units = 0;
+        for (int level = 1; level < a.layers(); level++) {
+            units += a.levelSize(level);
+        }
+        return units;
     }
 
     public Network network() {
@@ -151,9 +183,10 @@ public final class NetworkPass implements AutoCloseable {
     /**
      * The backward pass after {@link #loss}: for l = L-1 down to 0 the gradients G_W_l = D_lᵀ·H_l
      * and G_b_l (when {@code computeGradients}; a learning feedback matrix gets G_W_l too), and
-     * D_{l-1} = centre((D_l · F_l) ⊙ σ'(H_l)), then {@code done.after(l)}. With
-     * {@code backpropSignal} the error travels through W_l instead of the feedback matrix F_l (the
-     * true gradient, for diagnostics).
+     * D_{l-1} = centre((D_l · F_l) ⊙ σ'(H_l)), then {@code done.after(l)}. Under a direct rule
+     * D_l · F_l is D_{L-1} · F_l instead, for every hidden layer at once, right after the last
+     * layer's gradients. With {@code backpropSignal} the error travels through W_l instead of the
+     * feedback matrix F_l (the true gradient, for diagnostics).
      */
     public void backward(int rows, boolean computeGradients, boolean backpropSignal, LayerDone done) {
         int layers = network.layerCount();
@@ -172,9 +205,15 @@ public final class NetworkPass implements AutoCloseable {
                 }
                 rowKernels.biasGradient(l, d);
             }
+            boolean direct = hiddenErrors != null && !backpropSignal;
+            if (direct && l == layers - 1 && l > 0) {
+                kernels.gemm(d, network.directFeedback(), firstRows(hiddenErrors, rows), false, pool);
+            }
             if (l > 0) {
                 FloatMatrix below = error(l - 1, rows);
-                kernels.gemm(d, backpropSignal ? layer.weight() : layer.feedback(), below, false, pool);
+                if (!direct) {
+                    kernels.gemm(d, backpropSignal ? layer.weight() : layer.feedback(), below, false, pool);
+                }
                 rowKernels.activationBackwardCenter(l, below, activation(l, rows));
             }
             done.after(l);

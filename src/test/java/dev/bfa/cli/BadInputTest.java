@@ -187,8 +187,10 @@ class BadInputTest {
                 + "possible: rule sign derives each feedback matrix from the network's own weights");
         assertThat(fails(CliException.USAGE, "--rule", "bp", "--coupling", "backward")).contains("coupling backward is "
                 + "not possible: rule bp sends the error through each network's own weights");
-        assertThat(fails(CliException.USAGE, "--rule", "dfa")).contains("unknown rule 'dfa': expected one of bp, fa, "
-                + "sign, kp");
+        assertThat(fails(CliException.USAGE, "--rule", "dfa", "--coupling", "both")).contains("coupling both is not "
+                + "possible: rule dfa projects the output error straight to each layer");
+        assertThat(fails(CliException.USAGE, "--rule", "usf")).contains("unknown rule 'usf': expected one of bp, fa, "
+                + "dfa, sign, kp");
         assertThat(fails(CliException.USAGE, "--coupling", "sideways")).contains("unknown coupling 'sideways'");
         assertThat(fails(CliException.USAGE, "--mode", "kp", "--rule", "fa")).contains("--mode kp already names a "
                 + "rule and a coupling: give --mode, or --rule and --coupling, not both");

@@ -85,6 +85,7 @@ class ResumeTest {
         "FA, SGD, 7",
         "BP, ADAM, 11",
         "SIGN, ADAM, 5",
+        "DFA, SGD, 9",
         "KP, ADAM, 3",
         "KP_COUPLED_BACKWARD, SGD, 6",
         "KP_COUPLED_BOTH, ADAM, 7",

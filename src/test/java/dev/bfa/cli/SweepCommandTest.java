@@ -108,7 +108,7 @@ class SweepCommandTest {
         "--lr|1e-4..1e-3|--lr 1e-4..1e-3: a range a..b is for options with whole-number values",
         "--seed|1,1|--seed 1,1: the value 1 is listed twice",
         "--width|12,0|cell width=0: width 0 must be at least 1",
-        "--mode|fa,dfa|cell mode=dfa: unknown mode 'dfa'",
+        "--mode|fa,usf|cell mode=usf: unknown mode 'usf'",
         "--seed|1,x|cell seed=x: invalid value for option '--seed': 'x' is not a long",
         "--lr|1e-4,0.0001|cells lr=1e-4 and lr=0.0001 have the same configuration",
     })
@@ -118,6 +118,20 @@ class SweepCommandTest {
         assertThat(run.exitCode()).as(run.err()).isEqualTo(CliException.USAGE);
         assertThat(run.errLines()).hasSize(1);
         assertThat(run.errLines()[0]).startsWith("bfa sweep: ").contains(message);
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void aGridWithARuleThatCannotTakeOneOfItsCouplingsIsRefused() {
+        Path out = shared.resolve("bad-pair");
+        CliRun run = sweep(out, "--rule", "fa,sign", "--coupling", "none,both");
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(CliException.USAGE);
+        assertThat(run.errLines()).singleElement().asString()
+                .startsWith("bfa sweep: cell rule=sign,coupling=both: coupling both is not possible: rule sign");
+        assertThat(out).doesNotExist();
+        CliRun kpDecay = sweep(out, "--rule", "fa,sign", "--kp-decay", "2");
+        assertThat(kpDecay.exitCode()).as(kpDecay.err()).isEqualTo(CliException.USAGE);
+        assertThat(kpDecay.errLines()).singleElement().asString().contains("--kp-decay 2.0 applies to rule kp only");
         assertThat(out).doesNotExist();
     }
 

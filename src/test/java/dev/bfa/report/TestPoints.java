@@ -21,6 +21,7 @@ final class TestPoints {
             case COUPLED_BACKWARD -> 0.35;
             case COUPLED_BOTH -> 0.6;
             case BP -> 0.02;
+            case DFA -> 0.01;
             case SIGN -> 0.03;
             case KP -> 0.05;
             case KP_COUPLED_BACKWARD -> 0.45;
@@ -31,6 +32,7 @@ final class TestPoints {
             case COUPLED_BACKWARD -> 0.97;
             case COUPLED_BOTH -> 0.95;
             case BP -> 1.3;
+            case DFA -> 0.9;
             case SIGN -> 1.2;
             case KP -> 1.15;
             case KP_COUPLED_BACKWARD -> 1.1;

@@ -10,6 +10,7 @@ import dev.bfa.model.BidirectionalModel;
 import dev.bfa.model.Coupling;
 import dev.bfa.model.Mode;
 import dev.bfa.rules.Backprop;
+import dev.bfa.rules.DirectFeedbackAlignment;
 import dev.bfa.rules.FeedbackAlignment;
 import dev.bfa.rules.KolenPollack;
 import dev.bfa.rules.SignSymmetry;
@@ -129,6 +130,19 @@ class LearningRuleReferenceTest {
                 reverse.biases[l] = rows(model.reverse().layer(l).bias());
             }
             boolean stored = mode.rule() == FeedbackAlignment.RULE || mode.rule() == KolenPollack.RULE;
+            if (mode.rule() == DirectFeedbackAlignment.RULE) {
+                // Each hidden layer's block of the one direct matrix, side by side in layer order.
+                for (String network : new String[] {"F", "R"}) {
+                    double[][] direct = rows(model.parameter(network + ".D").value());
+                    for (int l = 1; l < LAYERS; l++) {
+                        double[][] block = new double[direct.length][WIDTH];
+                        for (int c = 0; c < direct.length; c++) {
+                            System.arraycopy(direct[c], (l - 1) * WIDTH, block[c], 0, WIDTH);
+                        }
+                        (network.equals("F") ? forward : reverse).ownFeedback[l] = block;
+                    }
+                }
+            }
             for (int l = 1; l < LAYERS; l++) {
                 if (stored && !forwardShared(l)) {
                     forward.ownFeedback[l] = rows(model.parameter("F.B" + l).value());
@@ -236,6 +250,7 @@ class LearningRuleReferenceTest {
                 h[l + 1] = z;
             }
             double[][] d = new double[BATCH][];
+            double[][] outputError = d;
             for (int i = 0; i < BATCH; i++) {
                 double[] logits = h[LAYERS][i];
                 double max = java.util.Arrays.stream(logits).max().orElseThrow();
@@ -254,7 +269,9 @@ class LearningRuleReferenceTest {
                     }
                 }
                 if (l > 0) {
-                    double[][] below = multiplyTransposed(d, transpose(feedback[l]));
+                    // dfa: every hidden layer's error is the output error through its own matrix.
+                    double[][] source = mode.rule() == DirectFeedbackAlignment.RULE ? outputError : d;
+                    double[][] below = multiplyTransposed(source, transpose(feedback[l]));
                     for (int i = 0; i < BATCH; i++) {
                         for (int j = 0; j < below[i].length; j++) {
                             double y = h[l][i][j];
