@@ -5,7 +5,6 @@ import dev.bfa.experiment.SavedModel;
 import dev.bfa.kernels.ComputePool;
 import dev.bfa.kernels.KernelProvider;
 import dev.bfa.training.RunConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -35,10 +34,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         int threadCount = RunSupport.threadCount(threads);
-        Path checkpoint = Files.isDirectory(run) ? run.resolve("model.ckpt") : run;
-        if (!Files.isRegularFile(checkpoint)) {
-            throw new CliException(checkpoint + ": no such checkpoint", CliException.BAD_RUN_FILE);
-        }
+        Path checkpoint = RunSupport.checkpointOf(run);
         RunConfig config = RunSupport.reportingFailures(() -> SavedModel.config(checkpoint));
         try (Dataset forward = RunSupport.load(config.forwardDataset(), data.resolve());
              Dataset reverse = RunSupport.load(config.reverseDataset(), data.resolve());

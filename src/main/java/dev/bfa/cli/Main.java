@@ -29,8 +29,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
         versionProvider = VersionProvider.class,
         description = "Bidirectional feedback alignment: a pure-Java SIMD compute core and trainer.",
         synopsisSubcommandLabel = "COMMAND",
-        subcommands = {TrainCommand.class, ReproduceCommand.class, SweepCommand.class, EvalCommand.class, FetchCommand.class,
-            InfoCommand.class, BenchCommand.class, HelpCommand.class})
+        subcommands = {TrainCommand.class, ReproduceCommand.class, SweepCommand.class, EvalCommand.class,
+            ExportCommand.class, FetchCommand.class, InfoCommand.class, BenchCommand.class, HelpCommand.class})
 public final class Main implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -7,6 +7,7 @@ import dev.bfa.data.Dataset;
 import dev.bfa.data.DatasetId;
 import dev.bfa.data.FetchException;
 import dev.bfa.experiment.Checkpoint.CheckpointException;
+import dev.bfa.experiment.Experiments;
 import dev.bfa.experiment.TrainingRun;
 import dev.bfa.kernels.ComputePool;
 import dev.bfa.report.Progress;
@@ -130,6 +131,15 @@ final class RunSupport {
             return "the file system refused to create it";
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** The checkpoint a command's RUN argument names: RUN/model.ckpt for a directory, else RUN itself. */
+    static Path checkpointOf(Path run) {
+        Path checkpoint = Files.isDirectory(run) ? run.resolve(Experiments.CHECKPOINT) : run;
+        if (!Files.isRegularFile(checkpoint)) {
+            throw new CliException(checkpoint + ": no such checkpoint", CliException.BAD_RUN_FILE);
+        }
+        return checkpoint;
     }
 
     /**

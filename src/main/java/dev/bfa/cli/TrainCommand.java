@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 /** {@code bfa train}: one mode, written to a run directory. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train F and R together and write a run directory (config.json, metrics.csv, summary.json, "
-                + "model.ckpt, report.md, accuracy.png, cosine.png).",
+                + "model.ckpt, model.safetensors, report.md, accuracy.png, cosine.png).",
                 "How they learn has two axes: --rule, how each network's error reaches its hidden layers, and "
                         + "--coupling, which of F's and R's matrices are one stored matrix. --mode names a pair at "
                         + "once (the paper's modes: fa, coupled-backward, coupled-both, bp)."})

@@ -68,6 +68,7 @@ public final class Experiments {
         // An earlier run's rows and model must not mix with this run's (--overwrite).
         Files.deleteIfExists(directory.resolve(RunFiles.METRICS));
         Files.deleteIfExists(directory.resolve(CHECKPOINT));
+        Files.deleteIfExists(directory.resolve(SafetensorsExport.FILE));
         TrainingRun run = new TrainingRun(config, forward, reverse, kernels, pool, control);
         return record(run, directory, progress, -1, recorder -> run.run(recorder), true);
     }

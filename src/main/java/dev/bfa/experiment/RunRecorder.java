@@ -14,7 +14,7 @@ import java.nio.file.StandardOpenOption;
 /**
  * Writes a run as it goes: a metrics.csv row per evaluation point, the progress display, and every
  * checkpoint the run hands over as model.ckpt (replaced atomically, so at the end it is the final
- * model).
+ * model); at the end, the model as model.safetensors.
  */
 final class RunRecorder implements TrainingRun.Listener, AutoCloseable {
     static final String CHECKPOINT = "model.ckpt";
@@ -65,6 +65,17 @@ final class RunRecorder implements TrainingRun.Listener, AutoCloseable {
             throw new UncheckedIOException("cannot write " + directory.resolve(CHECKPOINT) + ": " + e.getMessage(), e);
         }
         checkpointStep = header.step();
+    }
+
+    /** A finished run leaves its model for other tools too, beside model.ckpt. */
+    @Override
+    public void finished(BidirectionalModel model, TrainingRun run) {
+        Path file = directory.resolve(SafetensorsExport.FILE);
+        try {
+            SafetensorsExport.write(file, model, run.config(), run.completedSteps(), run.inputs());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** The step of the checkpoint in the directory, or -1 if there is none. */

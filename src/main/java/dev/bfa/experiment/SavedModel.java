@@ -25,6 +25,18 @@ public final class SavedModel {
         return RunFiles.parseConfig(Checkpoint.readHeader(checkpoint).configJson(), checkpoint.toString());
     }
 
+    /** Writes the model in {@code checkpoint} as a safetensors file; returns the step it was saved at. */
+    public static long export(Path checkpoint, Dataset forward, Dataset reverse, Path file) throws IOException {
+        RunConfig config = config(checkpoint);
+        try (BidirectionalModel model = BidirectionalModel.create(TrainingRun.modelSpec(config, forward.features(),
+                reverse.features(), forward.classes()))) {
+            Checkpoint.Header header = Checkpoint.load(checkpoint, model);
+            SafetensorsExport.write(file, model, config, header.step(),
+                    new SafetensorsExport.Inputs(forward.normalization(), reverse.normalization()));
+            return header.step();
+        }
+    }
+
     public static Evaluation evaluate(Path checkpoint, Dataset forward, Dataset reverse, Kernels kernels,
                                       ComputePool pool) throws IOException {
         RunConfig config = config(checkpoint);

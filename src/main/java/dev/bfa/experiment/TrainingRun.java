@@ -151,6 +151,11 @@ public final class TrainingRun {
         return features * (data.train().count() + data.test().count());
     }
 
+    /** The standardisation of each network's inputs. */
+    SafetensorsExport.Inputs inputs() {
+        return new SafetensorsExport.Inputs(forwardData.normalization(), reverseData.normalization());
+    }
+
     public RunConfig config() {
         return config;
     }

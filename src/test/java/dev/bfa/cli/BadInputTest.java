@@ -289,6 +289,21 @@ class BadInputTest {
     }
 
     @Test
+    void exportOfAMissingOrCorruptCheckpointWritesNothing() throws IOException {
+        CliRun missing = CliRun.of("export", runs.resolve("nothing").toString());
+        assertThat(missing.exitCode()).isEqualTo(CliException.BAD_RUN_FILE);
+        assertThat(missing.errLines()).singleElement().asString().isEqualTo("bfa export: "
+                + runs.resolve("nothing") + ": no such checkpoint");
+
+        Path garbage = Files.writeString(runs.resolve("model.ckpt"), "not a checkpoint at all");
+        CliRun corrupt = CliRun.of("export", runs.toString(), "--data-dir", dataDir.toString());
+        assertThat(corrupt.exitCode()).isEqualTo(CliException.BAD_RUN_FILE);
+        assertThat(corrupt.errLines()).singleElement().asString().isEqualTo("bfa export: " + garbage
+                + ": not a bfa checkpoint (bad magic bytes)");
+        assertThat(runs.resolve("model.safetensors")).doesNotExist();
+    }
+
+    @Test
     void evalOfACheckpointWhoseConfigNeedsMoreMemoryThanTheMachineHas() throws IOException {
         // A checkpoint is a file from outside: its config.json sizes the model eval allocates.
         RunConfig huge = new RunConfig(Mode.FA, "fashion-mnist", "mnist", 200_000, 2, Activation.RELU,

@@ -48,6 +48,15 @@ class TrainCommandTest {
         assertThat(eval.exitCode()).as(eval.err()).isZero();
         double accuracy = summary.path("forward").path("test_accuracy").asDouble();
         assertThat(eval.out()).contains("coupled-both at step 6").contains(String.format("%.2f%%", 100 * accuracy));
+
+        // export writes what the finished run wrote beside its checkpoint.
+        assertThat(dir).isDirectoryContaining("glob:**/model.safetensors");
+        Path exported = out.resolve("again.safetensors");
+        CliRun export = CliRun.of("export", dir.toString(), "--out", exported.toString(), "--data-dir",
+                dataDir.toString());
+        assertThat(export.exitCode()).as(export.err()).isZero();
+        assertThat(export.out()).contains("coupled-both at step 6: " + exported);
+        assertThat(Files.readAllBytes(exported)).isEqualTo(Files.readAllBytes(dir.resolve("model.safetensors")));
     }
 
     @Test
