@@ -1,5 +1,6 @@
 package dev.bfa.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -9,9 +10,15 @@ final class DataDirOption {
             description = "Directory holding mnist/, fashion-mnist/ and cifar10/ (default: the project's data/).")
     Path dataDir;
 
-    /** The chosen directory: the option, else ${bfa.home}/data (set by ./bfa), else ./data. */
+    /**
+     * The chosen directory: the option, else ${bfa.home}/data (set by ./bfa), else ./data. A path
+     * that exists and is not a directory is refused here, before a fetch would try to write under it.
+     */
     Path resolve() {
         if (dataDir != null) {
+            if (Files.exists(dataDir) && !Files.isDirectory(dataDir)) {
+                throw new CliException("--data-dir " + dataDir + ": is a file, not a directory", CliException.USAGE);
+            }
             return dataDir;
         }
         String home = System.getProperty("bfa.home");

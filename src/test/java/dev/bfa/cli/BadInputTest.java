@@ -205,6 +205,20 @@ class BadInputTest {
     }
 
     @Test
+    void aDataDirThatIsAFileIsRefusedBeforeAnyFetch() throws IOException {
+        Path file = Files.writeString(runs.resolve("not-a-dir"), "x");
+        CliRun run = CliRun.of("train", "--data-dir", file.toString(), "--out", out.toString());
+        assertThat(run.exitCode()).isEqualTo(CliException.USAGE);
+        assertThat(run.errLines()).singleElement().asString()
+                .isEqualTo("bfa train: --data-dir " + file + ": is a file, not a directory");
+        assertThat(out).doesNotExist();
+        assertThat(Files.readString(file)).isEqualTo("x");
+        CliRun fetch = CliRun.of("fetch", "--data-dir", file.toString());
+        assertThat(fetch.exitCode()).isEqualTo(CliException.USAGE);
+        assertThat(fetch.errLines()).singleElement().asString().contains("--data-dir " + file + ": is a file");
+    }
+
+    @Test
     void threadCountsOutOfRange() {
         assertThat(fails(CliException.USAGE, "--threads", "0")).contains("--threads 0 is outside 1..256");
         assertThat(fails(CliException.USAGE, "--threads", "257")).contains("--threads 257 is outside 1..256");
