@@ -70,6 +70,9 @@ final class RunRecorder implements TrainingRun.Listener, AutoCloseable {
     /** A finished run leaves its model for other tools too, beside model.ckpt. */
     @Override
     public void finished(BidirectionalModel model, TrainingRun run) {
+        if (!run.control().exportsWeights()) {
+            return;
+        }
         Path file = directory.resolve(SafetensorsExport.FILE);
         try {
             SafetensorsExport.write(file, model, run.config(), run.completedSteps(), run.inputs());

@@ -59,8 +59,9 @@ public final class TrainingRun {
      *
      * @param checkpointEvery steps between checkpoints; 0 for a checkpoint at the end only
      * @param stopRequested   polled after every step: true stops the run after a checkpoint
+     * @param exportsWeights  whether a finished run also writes model.safetensors
      */
-    public record Control(long checkpointEvery, BooleanSupplier stopRequested) {
+    public record Control(long checkpointEvery, BooleanSupplier stopRequested, boolean exportsWeights) {
         /** A checkpoint at the end only, never stopped early. */
         public static final Control END_ONLY = new Control(0, () -> false);
 
@@ -68,6 +69,11 @@ public final class TrainingRun {
             if (checkpointEvery < 0) {
                 throw new IllegalArgumentException("checkpoint interval " + checkpointEvery + " is negative");
             }
+        }
+
+        /** Exporting the weights at the end. */
+        public Control(long checkpointEvery, BooleanSupplier stopRequested) {
+            this(checkpointEvery, stopRequested, true);
         }
     }
 
@@ -149,6 +155,10 @@ public final class TrainingRun {
     private static long examplesBytes(Dataset data) {
         long features = data.features() + 1L;
         return features * (data.train().count() + data.test().count());
+    }
+
+    Control control() {
+        return control;
     }
 
     /** The standardisation of each network's inputs. */

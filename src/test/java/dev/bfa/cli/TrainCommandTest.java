@@ -57,6 +57,12 @@ class TrainCommandTest {
         assertThat(export.exitCode()).as(export.err()).isZero();
         assertThat(export.out()).contains("coupled-both at step 6: " + exported);
         assertThat(Files.readAllBytes(exported)).isEqualTo(Files.readAllBytes(dir.resolve("model.safetensors")));
+
+        Path without = out.resolve("without");
+        CliRun quiet = run("train", without, "--no-safetensors");
+        assertThat(quiet.exitCode()).as(quiet.err()).isZero();
+        assertThat(without).isDirectoryContaining("glob:**/model.ckpt")
+                .isDirectoryNotContaining("glob:**/model.safetensors");
     }
 
     @Test
