@@ -30,11 +30,9 @@ public final class SweepStatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Sweep sweep = read(directory);
-        List<SweepStatus.CellView> views = RunSupport.reportingFailures(() -> {
-            SlurmExecutor slurm = new SlurmExecutor(sweep);
-            boolean submitted = Files.isDirectory(sweep.directory().resolve(SlurmExecutor.DIRECTORY));
-            return SweepStatus.of(sweep, submitted ? clusterTasks(slurm) : Map.of());
-        });
+        boolean submitted = Files.isDirectory(sweep.directory().resolve(SlurmExecutor.DIRECTORY));
+        Map<Integer, SweepStatus.ClusterTask> cluster = submitted ? clusterTasks(new SlurmExecutor(sweep)) : Map.of();
+        List<SweepStatus.CellView> views = RunSupport.reportingFailures(() -> SweepStatus.of(sweep, cluster));
         PrintWriter out = spec.commandLine().getOut();
         int nameWidth = Math.max(4, views.stream().mapToInt(v -> v.cell().name().length()).max().orElse(0));
         out.printf("%-" + nameWidth + "s  %-11s  %-22s  %s%n", "cell", "state", "progress", "exit code, error / where");
@@ -60,12 +58,22 @@ public final class SweepStatusCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static Map<Integer, SweepStatus.ClusterTask> clusterTasks(SlurmExecutor slurm) throws java.io.IOException {
-        try {
-            return slurm.tasks();
-        } catch (SlurmExecutor.SlurmException e) {
-            throw new CliException(e.getMessage(), CliException.CLUSTER, e);
-        }
+    /**
+     * What Slurm says of the cells; nothing, with a warning, when it cannot be asked (the cluster was taken
+     * down, or this machine is not part of it): the cells' own files still say which are done or failed.
+     */
+    private Map<Integer, SweepStatus.ClusterTask> clusterTasks(SlurmExecutor slurm) {
+        return RunSupport.reportingFailures(() -> {
+            try {
+                return slurm.tasks();
+            } catch (SlurmExecutor.SlurmException e) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("bfa sweep status: warning: Slurm could not be asked (" + e.getMessage()
+                        + "); the states below come from the cells' files alone");
+                err.flush();
+                return Map.of();
+            }
+        });
     }
 
     /** The sweep in {@code directory}, or a one-line error naming it. */

@@ -178,6 +178,35 @@ class SweepCommandTest {
                 out.resolve("runs/seed=2"));
     }
 
+    /**
+     * A sweep that went through Slurm, asked about after its controller is gone: real scontrol, given a
+     * configuration whose controller port has no listener, fails at once, and status falls back to
+     * the cells' files with one warning line instead of failing (exit 9) over cells that are done.
+     */
+    @Test
+    void statusOfASlurmSweepWhoseClusterIsGoneComesFromTheCellsFiles() throws Exception {
+        Path out = shared.resolve("cluster-gone");
+        assertThat(sweep(out, "--seed", "1..2").exitCode()).isZero();
+        Files.createDirectories(out.resolve("slurm"));
+        Files.writeString(out.resolve("slurm/jobs.json"),
+                "{\"jobs\": [{\"job_id\": \"4242\", \"cells\": [0, 1], \"submitted\": \"2026-12-07T00:00:00Z\"}]}");
+        Path conf = shared.resolve("gone-slurm.conf");
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        Files.writeString(conf, "ClusterName=gone\nSlurmctldHost=localhost\nSlurmctldPort=" + closedPort
+                + "\nAuthType=auth/none\nMessageTimeout=2\nTCPTimeout=2\n");
+        ProcessBuilder status = new ProcessBuilder(ChildJvm.command(List.of(), Main.class, "sweep", "status",
+                out.toString())).redirectErrorStream(true);
+        status.environment().put("SLURM_CONF", conf.toString());
+        Process child = status.start();
+        String output = new String(child.getInputStream().readAllBytes());
+        assertThat(child.waitFor(2, TimeUnit.MINUTES)).as(output).isTrue();
+        assertThat(child.exitValue()).as(output).isZero();
+        assertThat(output).containsOnlyOnce("warning: Slurm could not be asked (").contains("2 cells: 2 done");
+    }
+
     @Test
     void aSweepKilledMidwayIsFinishedByResumeBitIdentically() throws Exception {
         Path out = shared.resolve("killed");
