@@ -4,6 +4,7 @@ import dev.bfa.kernels.Blocking;
 import dev.bfa.kernels.ComputePool;
 import dev.bfa.kernels.KernelProvider;
 import dev.bfa.kernels.Kernels;
+import dev.bfa.report.Provenance;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -65,7 +66,7 @@ public final class InfoCommand implements Callable<Integer> {
         KernelProvider.Selection selection = kernelSelection();
         int processors = Runtime.getRuntime().availableProcessors();
         return new Info(
-                VersionProvider.bfaVersion(),
+                Provenance.buildVersion(),
                 Runtime.version().toString(),
                 System.getProperty("java.vendor", "unknown"),
                 System.getProperty("java.vm.name", "unknown"),

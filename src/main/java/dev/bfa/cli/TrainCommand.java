@@ -7,6 +7,7 @@ import dev.bfa.kernels.ComputePool;
 import dev.bfa.kernels.KernelProvider;
 import dev.bfa.model.Mode;
 import dev.bfa.report.Progress;
+import dev.bfa.report.Provenance;
 import dev.bfa.report.RunFiles;
 import dev.bfa.report.RunSummary;
 import dev.bfa.training.RunConfig;
@@ -74,6 +75,7 @@ public final class TrainCommand implements Callable<Integer> {
             RunSupport.createOutput(dir);
             try (ComputePool pool = ComputePool.create(config.threads());
                  StopOnSignal stop = StopOnSignal.install()) {
+                announce(pool);
                 Experiments.Outcome outcome = RunSupport.reportingFailures(() -> Experiments.train(config, forward,
                         reverse, dir, KernelProvider.kernels(), pool, progress(forward, reverse, 0),
                         checkpoints.control(stop)));
@@ -105,11 +107,21 @@ public final class TrainCommand implements Callable<Integer> {
             err.flush();
             try (ComputePool pool = ComputePool.create(options.threadCount(spec.commandLine().getParseResult(), config));
                  StopOnSignal stop = StopOnSignal.install()) {
+                announce(pool);
                 Experiments.Outcome outcome = RunSupport.reportingFailures(() -> Experiments.resume(config, forward,
                         reverse, resume, KernelProvider.kernels(), pool, progress(forward, reverse, from),
                         checkpoints.control(stop)));
                 return report(outcome, config, resume, stop);
             }
+        }
+    }
+
+    /** What will compute the run, in one line (config.json and summary.json record the same). */
+    private void announce(ComputePool pool) {
+        if (!output.quiet) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("bfa train: " + Provenance.of(KernelProvider.kernels(), pool.threads()).oneLine());
+            err.flush();
         }
     }
 

@@ -64,12 +64,12 @@ public final class Experiments {
     private static Outcome trainLocked(RunConfig config, Dataset forward, Dataset reverse, Path directory,
                                        Kernels kernels, ComputePool pool, Function<RunConfig, Progress> progress,
                                        TrainingRun.Control control) throws IOException {
-        RunFiles.writeConfig(directory, config);
+        TrainingRun run = new TrainingRun(config, forward, reverse, kernels, pool, control);
+        RunFiles.writeConfig(directory, config, run.provenance());
         // An earlier run's rows and model must not mix with this run's (--overwrite).
         Files.deleteIfExists(directory.resolve(RunFiles.METRICS));
         Files.deleteIfExists(directory.resolve(CHECKPOINT));
         Files.deleteIfExists(directory.resolve(SafetensorsExport.FILE));
-        TrainingRun run = new TrainingRun(config, forward, reverse, kernels, pool, control);
         return record(run, directory, progress, -1, recorder -> run.run(recorder), true);
     }
 
@@ -161,7 +161,7 @@ public final class Experiments {
             return new Outcome(null, run.points(), run.completedSteps());
         }
         double wall = wholeRun ? (System.nanoTime() - start) / 1e9 : Double.NaN;
-        return new Outcome(RunFiles.finish(directory, config, run.points(), wall), run.points(),
+        return new Outcome(RunFiles.finish(directory, config, run.points(), wall, run.provenance()), run.points(),
                 run.completedSteps());
     }
 

@@ -10,6 +10,7 @@ import dev.bfa.model.Layer;
 import dev.bfa.model.Network;
 import dev.bfa.report.AtomicFiles;
 import dev.bfa.report.JsonFields;
+import dev.bfa.report.Provenance;
 import dev.bfa.rules.LearningRule;
 import dev.bfa.training.RunConfig;
 import java.io.IOException;
@@ -113,6 +114,8 @@ public final class SafetensorsExport {
         m.put("R.input.mean", Float.toString(inputs.reverse().mean()));
         m.put("R.input.std", Float.toString(inputs.reverse().std()));
         m.put("tied", tied(tensors));
+        m.put("bfa_version", Provenance.buildVersion());
+        Provenance.buildCommit().ifPresent(commit -> m.put("bfa_git_commit", commit));
         return m;
     }
 

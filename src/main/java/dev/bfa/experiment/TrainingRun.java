@@ -7,6 +7,7 @@ import dev.bfa.kernels.Kernels;
 import dev.bfa.model.Architecture;
 import dev.bfa.model.BidirectionalModel;
 import dev.bfa.model.BidirectionalModel.ModelSpec;
+import dev.bfa.report.Provenance;
 import dev.bfa.report.RunFiles;
 import dev.bfa.rules.LearningRule;
 import dev.bfa.training.Diagnostics;
@@ -168,6 +169,11 @@ public final class TrainingRun {
 
     public RunConfig config() {
         return config;
+    }
+
+    /** The build, JDK, machine and kernels this run computes with. */
+    public Provenance provenance() {
+        return Provenance.of(kernels, pool.threads());
     }
 
     /** Every evaluation point of the run, those before a resume included. */

@@ -78,8 +78,7 @@ public final class KernelProvider {
             }
             Kernels kernels = (Kernels) MethodHandles.publicLookup()
                     .findStatic(panama, "create", MethodType.methodType(Kernels.class)).invoke();
-            int bits = (int) MethodHandles.publicLookup()
-                    .findStatic(panama, "vectorBits", MethodType.methodType(int.class)).invoke();
+            int bits = kernels.vectorBits();
             String reason = requested < 0 ? "widest vector the CPU prefers"
                     : "forced by -D" + VECTOR_BITS_PROPERTY + "=" + requested
                     + (requested > preferred ? " (wider than the CPU's " + preferred + " bits: emulated, slow)" : "");

@@ -17,6 +17,11 @@ public interface Kernels {
     /** A short name: "scalar" or the vector species in use. */
     String name();
 
+    /** The vector width in bits these kernels compute with; 0 for the scalar reference. */
+    default int vectorBits() {
+        return 0;
+    }
+
     /** The GEMM's cache blocking, where it has one. */
     default java.util.Optional<Blocking> blocking() {
         return java.util.Optional.empty();

@@ -39,9 +39,14 @@ public final class RunFiles {
 
     // ---- config.json ------------------------------------------------------------------------------
 
-    /** Writes {@code config} to {@code dir}/config.json. */
-    public static void writeConfig(Path dir, RunConfig config) throws IOException {
-        AtomicFiles.writeString(dir.resolve(CONFIG), configJson(config));
+    /**
+     * Writes {@code config} to {@code dir}/config.json, with the provenance of the process that starts
+     * the run (not part of the configuration: readers ignore it, and resuming elsewhere is allowed).
+     */
+    public static void writeConfig(Path dir, RunConfig config, Provenance provenance) throws IOException {
+        ObjectNode root = configNode(config);
+        root.set("provenance", provenance.toJson());
+        AtomicFiles.writeString(dir.resolve(CONFIG), JsonFields.write(root));
     }
 
     /** {@code config} as the text of config.json. */
@@ -213,14 +218,11 @@ public final class RunFiles {
 
     // ---- summary.json -----------------------------------------------------------------------------
 
-    /** Writes {@code summary} to {@code dir}/summary.json. */
-    public static void writeSummary(Path dir, RunSummary summary) throws IOException {
-        AtomicFiles.writeString(dir.resolve(SUMMARY), summaryJson(summary));
-    }
-
-    /** {@code summary} as the text of summary.json. */
-    public static String summaryJson(RunSummary summary) {
-        return JsonFields.write(summary.toJson(true));
+    /** Writes {@code summary} to {@code dir}/summary.json, with the provenance of the process that finished the run. */
+    public static void writeSummary(Path dir, RunSummary summary, Provenance provenance) throws IOException {
+        ObjectNode root = summary.toJson(true);
+        root.set("provenance", provenance.toJson());
+        AtomicFiles.writeString(dir.resolve(SUMMARY), JsonFields.write(root));
     }
 
     /** The summary in {@code path}: a summary.json file, or a run directory holding one. */
@@ -260,10 +262,10 @@ public final class RunFiles {
      * @param wallSeconds wall time of the whole run, evaluations included (NaN if unknown)
      * @return the summary written
      */
-    public static RunSummary finish(Path dir, RunConfig config, List<EvaluationPoint> points, double wallSeconds)
-            throws IOException {
+    public static RunSummary finish(Path dir, RunConfig config, List<EvaluationPoint> points, double wallSeconds,
+                                    Provenance provenance) throws IOException {
         RunSummary summary = RunSummary.of(config, points, wallSeconds);
-        writeSummary(dir, summary);
+        writeSummary(dir, summary, provenance);
         writeFigures(dir, config, points);
         writeReport(dir, config, summary, points);
         return summary;

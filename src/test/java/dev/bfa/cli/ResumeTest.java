@@ -15,6 +15,7 @@ import dev.bfa.kernels.KernelProvider;
 import dev.bfa.model.BidirectionalModel;
 import dev.bfa.model.Mode;
 import dev.bfa.report.Progress;
+import dev.bfa.report.Provenance;
 import dev.bfa.report.RunFiles;
 import dev.bfa.training.Divergence;
 import dev.bfa.training.OptimizerConfig;
@@ -132,7 +133,7 @@ class ResumeTest {
         train(config, whole, Long.MAX_VALUE);
         Path early = out.resolve("early");
         Files.createDirectories(early);
-        RunFiles.writeConfig(early, config);
+        RunFiles.writeConfig(early, config, Provenance.of(KernelProvider.kernels(), 1));
         CliRun resumed = resume(early, "--quiet");
         assertThat(resumed.exitCode()).as(resumed.err()).isZero();
         assertThat(resumed.err()).contains("no checkpoint in " + early + ": starting it over");

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bfa.ChildJvm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,6 +65,34 @@ class TrainCommandTest {
         assertThat(quiet.exitCode()).as(quiet.err()).isZero();
         assertThat(without).isDirectoryContaining("glob:**/model.ckpt")
                 .isDirectoryNotContaining("glob:**/model.safetensors");
+    }
+
+    /**
+     * A run forced to 256-bit vectors says so where it starts (stderr) and in config.json and
+     * summary.json, naming the kernels that computed it; the test compares them with what the child
+     * JVM's kernel provider chose, not only with the forced width.
+     */
+    @Test
+    void aRunRecordsTheKernelsAndWidthThatComputedIt(@TempDir Path out) throws Exception {
+        Path dir = out.resolve("at-256");
+        ChildJvm.Result child = ChildJvm.run(List.of("-Dbfa.vector.bits=256"), Main.class, "train", "--data-dir",
+                dataDir.toString(), "--steps", "6", "--eval-every", "3", "--batch", "16", "--width", "12", "--depth",
+                "3", "--threads", "1", "--out", dir.toString());
+        assertThat(child.exitCode()).as(child.output()).isZero();
+        ChildJvm.Result info = ChildJvm.run(List.of("-Dbfa.vector.bits=256"), Main.class, "info", "--json");
+        JsonNode chosen = new ObjectMapper().readTree(info.output().substring(info.output().indexOf('{')));
+        assertThat(chosen.path("kernels").asText()).isEqualTo("panama-256bit (8 floats)");
+        for (String file : List.of("config.json", "summary.json")) {
+            JsonNode provenance = new ObjectMapper().readTree(dir.resolve(file).toFile()).path("provenance");
+            assertThat(provenance.path("vector_bits").asInt()).as(file).isEqualTo(256);
+            assertThat(provenance.path("kernels").asText()).as(file).isEqualTo(chosen.path("kernels").asText());
+            assertThat(provenance.path("register_tile").asText()).as(file).isEqualTo(
+                    chosen.path("gemm_blocking").path("mr").asInt() + "x" + chosen.path("gemm_blocking").path("nr").asInt());
+            assertThat(provenance.path("kernel_choice").asText()).as(file).isEqualTo("forced by -Dbfa.vector.bits=256");
+            assertThat(provenance.path("threads").asInt()).as(file).isEqualTo(1);
+            assertThat(provenance.path("java_version").asText()).as(file).isEqualTo(Runtime.version().toString());
+        }
+        assertThat(child.output()).contains("bfa train: bfa ").contains("kernels panama-256bit (8 floats), tile ");
     }
 
     @Test

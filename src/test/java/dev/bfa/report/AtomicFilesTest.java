@@ -38,12 +38,12 @@ class AtomicFilesTest {
     void aWholeRunLeavesNoTemporaryFiles() throws Exception {
         var config = RunConfigJsonTest.sgd();
         var points = TestPoints.run(Mode.COUPLED_BOTH, 4, 6, 10);
-        RunFiles.writeConfig(dir, config);
+        RunFiles.writeConfig(dir, config, TestPoints.PROVENANCE);
         try (MetricsWriter metrics = RunFiles.openMetrics(dir, 4)) {
             metrics.appendAll(points);
         }
         RunFiles.truncateMetrics(dir, 30);
-        RunFiles.finish(dir, config, points, 1);
+        RunFiles.finish(dir, config, points, 1, TestPoints.PROVENANCE);
         assertThat(tempFiles(dir)).isZero();
     }
 

@@ -31,11 +31,11 @@ class ReportTest {
     void aFinishedRunHasEveryFileAndTheReportLinksTheFigures() throws Exception {
         RunConfig config = RunConfigJsonTest.sgd();
         List<EvaluationPoint> points = TestPoints.run(config.mode(), config.depth(), 20, 500);
-        RunFiles.writeConfig(dir, config);
+        RunFiles.writeConfig(dir, config, TestPoints.PROVENANCE);
         try (MetricsWriter metrics = RunFiles.openMetrics(dir, config.depth())) {
             metrics.appendAll(points);
         }
-        RunSummary summary = RunFiles.finish(dir, config, points, 4000);
+        RunSummary summary = RunFiles.finish(dir, config, points, 4000, TestPoints.PROVENANCE);
 
         assertThat(files(dir)).containsExactly("accuracy.png", "config.json", "cosine.png", "metrics.csv",
                 "report.md", "summary.json");
@@ -59,7 +59,7 @@ class ReportTest {
         RunConfig shallow = new RunConfig(config.mode(), config.forwardDataset(), config.reverseDataset(), 16, 1,
                 config.activation(), config.optimizer(), 4, 3, 1, 1, 1);
         List<EvaluationPoint> points = TestPoints.run(Mode.FA, 1, 3, 1);
-        RunFiles.finish(dir, shallow, points, Double.NaN);
+        RunFiles.finish(dir, shallow, points, Double.NaN, TestPoints.PROVENANCE);
         assertThat(dir.resolve("cosine.png")).doesNotExist();
         assertThat(Files.readString(dir.resolve("report.md"))).contains("](accuracy.png)")
                 .doesNotContain("cosine.png").doesNotContain("wall time");
@@ -73,9 +73,9 @@ class ReportTest {
         for (Mode mode : Mode.PAPER) {
             Path runDir = dir.resolve(mode.cliName());
             RunConfig config = base.withMode(mode);
-            RunFiles.writeConfig(runDir, config);
+            RunFiles.writeConfig(runDir, config, TestPoints.PROVENANCE);
             RunFiles.writeMetrics(runDir, config.depth(), runs.get(mode));
-            summaries.put(mode, RunFiles.finish(runDir, config, runs.get(mode), 100));
+            summaries.put(mode, RunFiles.finish(runDir, config, runs.get(mode), 100, TestPoints.PROVENANCE));
         }
         CombinedReport.write(dir, base, runs, summaries);
 

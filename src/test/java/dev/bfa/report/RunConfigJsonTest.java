@@ -34,7 +34,7 @@ class RunConfigJsonTest {
     @Test
     void roundTripsEveryField() throws Exception {
         for (RunConfig config : new RunConfig[] {sgd(), adam()}) {
-            RunFiles.writeConfig(dir, config);
+            RunFiles.writeConfig(dir, config, TestPoints.PROVENANCE);
             assertThat(RunFiles.readConfig(dir.resolve("config.json"))).isEqualTo(config);
             assertThat(RunFiles.readConfig(dir)).isEqualTo(config);
         }
@@ -60,7 +60,7 @@ class RunConfigJsonTest {
 
     @Test
     void usesSnakeCaseKeysCliNamesAndAFormatVersion() throws Exception {
-        RunFiles.writeConfig(dir, sgd());
+        RunFiles.writeConfig(dir, sgd(), TestPoints.PROVENANCE);
         JsonNode json = new ObjectMapper().readTree(dir.resolve("config.json").toFile());
         assertThat(json.get("format").asInt()).isEqualTo(1);
         assertThat(json.get("mode").asText()).isEqualTo("coupled-both");
@@ -75,7 +75,7 @@ class RunConfigJsonTest {
         assertThat(Files.readString(dir.resolve("config.json"))).contains("0.01").doesNotContain("0.0099999");
         assertThat(json.fieldNames()).toIterable().containsExactly("format", "mode", "rule", "coupling", "forward_dataset",
                 "reverse_dataset", "width", "depth", "activation", "optimizer", "batch", "steps", "evaluation_every",
-                "seed", "threads");
+                "seed", "threads", "provenance");
     }
 
     private String valid() {

@@ -26,7 +26,7 @@ class SummaryTest {
     @Test
     void hasTheRequiredKeysAsNestedObjects() throws Exception {
         RunSummary summary = RunSummary.of(config, points, 1234.5);
-        RunFiles.writeSummary(dir, summary);
+        RunFiles.writeSummary(dir, summary, TestPoints.PROVENANCE);
         JsonNode json = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
         EvaluationPoint last = points.getLast();
         assertThat(json.at("/format").asInt()).isEqualTo(1);
@@ -55,7 +55,7 @@ class SummaryTest {
     @Test
     void readsBackEqual() throws Exception {
         RunSummary summary = RunSummary.of(config, points, Double.NaN);
-        RunFiles.writeSummary(dir, summary);
+        RunFiles.writeSummary(dir, summary, TestPoints.PROVENANCE);
         // NaN is written as null (JSON has no NaN) and read back as NaN
         assertThat(Files.readString(dir.resolve("summary.json"))).contains("\"wall_seconds\" : null");
         assertThat(RunFiles.readSummary(dir)).isEqualTo(summary);
@@ -93,7 +93,7 @@ class SummaryTest {
 
     @Test
     void readErrorsNameTheNestedField() throws Exception {
-        RunFiles.writeSummary(dir, RunSummary.of(config, points, 1));
+        RunFiles.writeSummary(dir, RunSummary.of(config, points, 1), TestPoints.PROVENANCE);
         Path file = dir.resolve("summary.json");
         Files.writeString(file, Files.readString(file).replace("\"dataset\" : \"mnist\"", "\"dataset\" : 7"));
         assertThatThrownBy(() -> RunFiles.readSummary(file))

@@ -1,5 +1,6 @@
 package dev.bfa.report;
 
+import dev.bfa.kernels.ScalarKernels;
 import dev.bfa.model.Mode;
 import dev.bfa.training.EvaluationPoint;
 import java.util.ArrayList;
@@ -13,6 +14,9 @@ final class TestPoints {
     }
 
     /** {@code count} points, every {@code every} steps, of a network with {@code depth} hidden layers. */
+    /** The provenance test files record: this JVM with the scalar kernels on one thread. */
+    static final Provenance PROVENANCE = Provenance.of(new ScalarKernels(), 1);
+
     static List<EvaluationPoint> run(Mode mode, int depth, int count, long every) {
         MetricsLayout layout = new MetricsLayout(depth);
         List<EvaluationPoint> points = new ArrayList<>();

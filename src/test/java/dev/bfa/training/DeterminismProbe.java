@@ -12,6 +12,9 @@ import dev.bfa.model.Mode;
  * {@link DeterminismAcrossWidthsTest}.
  */
 public final class DeterminismProbe {
+    /** Starts the line naming the kernels the probe trained with (the provider's, passed to each Trainer). */
+    static final String KERNELS_LINE = "kernels ";
+
     private DeterminismProbe() {
     }
 
@@ -40,7 +43,7 @@ public final class DeterminismProbe {
     }
 
     public static void main(String[] args) {
-        System.out.println(KernelProvider.kernels().name());
+        System.out.println(KERNELS_LINE + KernelProvider.kernels().name());
         System.out.println("fingerprint " + fingerprintAfterTraining(Integer.parseInt(args[0])));
     }
 }

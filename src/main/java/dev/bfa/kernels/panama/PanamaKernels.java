@@ -64,8 +64,8 @@ public final class PanamaKernels implements Kernels {
         return VectorShape.preferredShape().vectorBitSize();
     }
 
-    /** The width in use. */
-    public static int vectorBits() {
+    @Override
+    public int vectorBits() {
         return SPECIES.vectorBitSize();
     }
 
