@@ -71,7 +71,7 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<Mode> modes = modes();
-        options.refuseKpDecayWithout(modes);
+        options.refuseRuleOptionsWithout(modes);
         if (seeds != null || rules != null || (resume != null && Sweep.exists(resume))) {
             return asSweep(modes);
         }

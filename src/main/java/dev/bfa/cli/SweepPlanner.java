@@ -55,7 +55,7 @@ final class SweepPlanner {
         List<Mode> modes = parsed.stream().map(ParsedCell::mode).toList();
         for (ParsedCell p : parsed) {
             try {
-                p.train().options.refuseKpDecayWithout(modes);
+                p.train().options.refuseRuleOptionsWithout(modes);
             } catch (CliException e) {
                 throw new CliException(where(p.cell()) + e.getMessage(), e.exitCode(), e);
             }

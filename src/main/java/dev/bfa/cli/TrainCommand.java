@@ -66,7 +66,7 @@ public final class TrainCommand implements Callable<Integer> {
             return resume(parsedMode);
         }
         options.check(List.of(parsedMode), DEFAULT_STEPS);
-        options.refuseKpDecayWithout(List.of(parsedMode));
+        options.refuseRuleOptionsWithout(List.of(parsedMode));
         Path dir = output.check(parsedMode.cliName());
         try (Dataset forward = RunSupport.load(options.forward, data.resolve());
              Dataset reverse = RunSupport.load(options.reverse, data.resolve())) {
@@ -91,7 +91,7 @@ public final class TrainCommand implements Callable<Integer> {
                     CliException.USAGE);
         }
         RunConfig config = RunSupport.reportingFailures(() -> RunFiles.readConfig(resume));
-        options.refuseKpDecayWithout(List.of(config.mode()));
+        options.refuseRuleOptionsWithout(List.of(config.mode()));
         try (Dataset forward = RunSupport.load(config.forwardDataset(), data.resolve());
              Dataset reverse = RunSupport.load(config.reverseDataset(), data.resolve())) {
             options.refuseConflicts(spec.commandLine().getParseResult(), method.given() ? parsedMode : config.mode(),

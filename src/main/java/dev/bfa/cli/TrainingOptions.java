@@ -3,6 +3,7 @@ package dev.bfa.cli;
 import dev.bfa.data.DatasetId;
 import dev.bfa.kernels.Activation;
 import dev.bfa.model.Mode;
+import dev.bfa.rules.LearningRule;
 import dev.bfa.training.OptimizerConfig;
 import dev.bfa.training.RunConfig;
 import java.nio.file.Path;
@@ -36,6 +37,7 @@ final class TrainingOptions {
         fields.put("--rule", c -> c.mode().rule().name());
         fields.put("--coupling", c -> c.mode().coupling());
         fields.put("--kp-decay", c -> c.optimizer().weightDecay());
+        fields.put("--dfa-scale", RunConfig::directFeedbackScale);
         fields.put("--forward", RunConfig::forwardDataset);
         fields.put("--reverse", RunConfig::reverseDataset);
         fields.put("--steps", RunConfig::steps);
@@ -91,6 +93,11 @@ final class TrainingOptions {
                     + DEFAULT_KP_DECAY + ").")
     Float kpDecay;
 
+    @Option(names = "--dfa-scale", paramLabel = "SCALE",
+            description = "Direct feedback alignment's feedback scale: each layer's matrix is drawn uniform in "
+                    + "+-SCALE/sqrt(width) (rule dfa only; runs of other rules in a sweep ignore it; default: 1).")
+    Float dfaScale;
+
     @Option(names = "--width", paramLabel = "N", defaultValue = "1024", description = "Hidden units per layer (default: ${DEFAULT-VALUE}).")
     int width;
 
@@ -130,8 +137,9 @@ final class TrainingOptions {
             float decay = mode.rule().trainsFeedback() ? (kpDecay != null ? kpDecay : DEFAULT_KP_DECAY) : 0f;
             OptimizerConfig optimizerConfig = new OptimizerConfig(kind, rate, momentum, 0.9f, 0.999f, 1e-8f, decay);
             long every = evalEvery != null ? evalEvery : Math.max(1, totalSteps / 20);
+            float scale = dfaScale != null && mode.rule().feedback() == LearningRule.Feedback.DIRECT ? dfaScale : 1f;
             return new RunConfig(mode, datasetName(forward), datasetName(reverse), width, depth, Activation.parse(activation),
-                    optimizerConfig, batch, totalSteps, every, seed, threadCount());
+                    optimizerConfig, batch, totalSteps, every, seed, threadCount(), scale);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), CliException.USAGE);
         }
@@ -171,13 +179,20 @@ final class TrainingOptions {
     }
 
     /**
-     * Refuses --kp-decay when none of {@code modes} uses it. A sweep or reproduce that mixes rules
-     * gives it to the kp runs and leaves the others as they are.
+     * Refuses a rule's own option (--kp-decay, --dfa-scale) when none of {@code modes} has that rule.
+     * A sweep or reproduce that mixes rules gives it to the runs of its rule and leaves the others as
+     * they are.
      */
-    void refuseKpDecayWithout(List<Mode> modes) {
-        if (kpDecay != null && modes.stream().noneMatch(m -> m.rule().trainsFeedback())) {
-            throw new CliException("--kp-decay " + kpDecay + " applies to rule kp only, and no run here uses it",
-                    CliException.USAGE);
+    void refuseRuleOptionsWithout(List<Mode> modes) {
+        refuseUnless(kpDecay, "--kp-decay", "kp", modes, m -> m.rule().trainsFeedback());
+        refuseUnless(dfaScale, "--dfa-scale", "dfa", modes, m -> m.rule().feedback() == LearningRule.Feedback.DIRECT);
+    }
+
+    private static void refuseUnless(Float value, String option, String rule, List<Mode> modes,
+                                     java.util.function.Predicate<Mode> uses) {
+        if (value != null && modes.stream().noneMatch(uses)) {
+            throw new CliException(option + " " + value + " applies to rule " + rule + " only, and no run here uses "
+                    + "it", CliException.USAGE);
         }
     }
 

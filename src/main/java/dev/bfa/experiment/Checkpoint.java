@@ -100,7 +100,8 @@ public final class Checkpoint {
     /** A string naming everything that fixes the model's layout and initial values. */
     public static String identity(ModelSpec spec) {
         return "mode=" + spec.mode().cliName() + ";F=" + describe(spec.forward()) + ";R=" + describe(spec.reverse())
-                + ";activation=" + spec.activation().cliName() + ";seed=" + spec.seed();
+                + ";activation=" + spec.activation().cliName() + ";seed=" + spec.seed()
+                + (spec.directFeedbackScale() != 1f ? ";direct_feedback_scale=" + spec.directFeedbackScale() : "");
     }
 
     private static String describe(dev.bfa.model.Architecture a) {

@@ -116,7 +116,7 @@ public final class TrainingRun {
         return new ModelSpec(config.mode(),
                 new Architecture(forwardInputs, config.width(), config.depth(), classes),
                 new Architecture(reverseInputs, config.width(), config.depth(), classes),
-                config.activation(), config.seed());
+                config.activation(), config.seed(), config.directFeedbackScale());
     }
 
     /**

@@ -37,8 +37,15 @@ public final class BidirectionalModel implements AutoCloseable {
     private final Network reverse;
 
     /** What a model is: its coupling, both architectures, the activation and the seed. */
-    public record ModelSpec(Mode mode, Architecture forward, Architecture reverse, Activation activation, long seed) {
+    public record ModelSpec(Mode mode, Architecture forward, Architecture reverse, Activation activation, long seed,
+                            float directFeedbackScale) {
+        /** A model whose direct feedback matrices, if its rule has them, are drawn at the default scale, 1. */
+        public ModelSpec(Mode mode, Architecture forward, Architecture reverse, Activation activation, long seed) {
+            this(mode, forward, reverse, activation, seed, 1f);
+        }
+
         public ModelSpec {
+            checkDirectFeedbackScale(mode, directFeedbackScale);
             if (forward.width() != reverse.width() || forward.depth() != reverse.depth()) {
                 throw new IllegalArgumentException("F (" + forward.width() + " x " + forward.depth() + ") and R ("
                         + reverse.width() + " x " + reverse.depth() + ") must have the same width and depth");
@@ -46,6 +53,20 @@ public final class BidirectionalModel implements AutoCloseable {
             if (forward.depth() < mode.minimumDepth()) {
                 throw new IllegalArgumentException("mode " + mode + " couples hidden-to-hidden layers and needs depth "
                         + ">= " + mode.minimumDepth() + ", got " + forward.depth());
+            }
+        }
+
+        /**
+         * Refuses a direct feedback scale that is not positive and finite, or not 1 under a rule without
+         * direct feedback matrices.
+         */
+        public static void checkDirectFeedbackScale(Mode mode, float scale) {
+            if (!(scale > 0) || !Float.isFinite(scale)) {
+                throw new IllegalArgumentException("direct feedback scale " + scale + " must be positive and finite");
+            }
+            if (scale != 1f && mode.rule().feedback() != LearningRule.Feedback.DIRECT) {
+                throw new IllegalArgumentException("direct feedback scale " + scale + " applies to rule dfa only, not "
+                        + "to mode " + mode);
             }
         }
 
@@ -105,15 +126,15 @@ public final class BidirectionalModel implements AutoCloseable {
 
     /**
      * {@code zero}: starts at 0 instead of a random draw; {@code storedTransposed}: the owner reads the
-     * matrix through a transposed view; {@code decays}: see {@link Parameter#decays}; {@code fanIn}: the
-     * draw is uniform in ±1/sqrt(fanIn).
+     * matrix through a transposed view; {@code decays}: see {@link Parameter#decays}; {@code fanIn} and
+     * {@code scale}: the draw is uniform in ±scale/sqrt(fanIn).
      */
     private record MatrixSpec(String name, String owner, int rows, int cols, boolean zero, boolean storedTransposed,
-                              boolean decays, int fanIn) {
+                              boolean decays, int fanIn, double scale) {
         /** A matrix drawn with the fan-in of its owner's view: the columns as the owner reads them. */
         MatrixSpec(String name, String owner, int rows, int cols, boolean zero, boolean storedTransposed,
                    boolean decays) {
-            this(name, owner, rows, cols, zero, storedTransposed, decays, storedTransposed ? rows : cols);
+            this(name, owner, rows, cols, zero, storedTransposed, decays, storedTransposed ? rows : cols, 1.0);
         }
     }
 
@@ -169,8 +190,8 @@ public final class BidirectionalModel implements AutoCloseable {
             }
         }
         if (spec.projectsDirectly()) {
-            specs.add(directFeedbackSpec("F", spec.forward()));
-            specs.add(directFeedbackSpec("R", spec.reverse()));
+            specs.add(directFeedbackSpec("F", spec.forward(), spec.directFeedbackScale()));
+            specs.add(directFeedbackSpec("R", spec.reverse(), spec.directFeedbackScale()));
         }
         return specs;
     }
@@ -217,10 +238,13 @@ public final class BidirectionalModel implements AutoCloseable {
                 a.levelSize(l + 1), a.levelSize(l), derived, false, rule.trainsFeedback());
     }
 
-    /** The side-by-side projections of a direct rule, classes x (n_1 + ... + n_{L-1}), each block drawn as fa's B_{L-1}. */
-    private static MatrixSpec directFeedbackSpec(String network, Architecture a) {
+    /**
+     * The side-by-side projections of a direct rule, classes x (n_1 + ... + n_{L-1}), each block drawn
+     * as fa's B_{L-1} times {@code scale}.
+     */
+    private static MatrixSpec directFeedbackSpec(String network, Architecture a, double scale) {
         return new MatrixSpec(directFeedbackName(network), null, a.classes(), directFeedbackColumn(a, a.layers()),
-                false, false, false, a.width());
+                false, false, false, a.width(), scale);
     }
 
     private static String directFeedbackName(String network) {
@@ -266,7 +290,7 @@ public final class BidirectionalModel implements AutoCloseable {
             }
             Parameter p = parameters.get(s.name());
             FloatMatrix logical = s.storedTransposed() ? p.value().transpose() : p.value();
-            float bound = (float) (1.0 / Math.sqrt(s.fanIn()));
+            float bound = (float) (s.scale() / Math.sqrt(s.fanIn()));
             RandomGenerator random = generatorFor(spec.seed(), s.name());
             float[] values = new float[logical.rows() * logical.cols()];
             for (int i = 0; i < values.length; i++) {

@@ -3,6 +3,7 @@ package dev.bfa.report;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bfa.kernels.Activation;
 import dev.bfa.model.Mode;
+import dev.bfa.rules.LearningRule;
 import dev.bfa.training.EvaluationPoint;
 import dev.bfa.training.OptimizerConfig;
 import dev.bfa.training.RunConfig;
@@ -81,6 +82,10 @@ public final class RunFiles {
         root.put("evaluation_every", config.evaluationEvery());
         root.put("seed", config.seed());
         root.put("threads", config.threads());
+        if (config.mode().rule().feedback() == LearningRule.Feedback.DIRECT) {
+            // Only where it applies, so that the files of every other rule stay as they were.
+            root.put("direct_feedback_scale", config.directFeedbackScale());
+        }
         return root;
     }
 
@@ -134,9 +139,10 @@ public final class RunFiles {
         long evaluationEvery = root.integer("evaluation_every");
         long seed = root.integer("seed");
         int threads = root.int32("threads");
+        float directFeedbackScale = root.has("direct_feedback_scale") ? root.float32("direct_feedback_scale") : 1f;
         try {
             return new RunConfig(mode, forwardDataset, reverseDataset, width, depth, activation, optimizer, batch,
-                    steps, evaluationEvery, seed, threads);
+                    steps, evaluationEvery, seed, threads, directFeedbackScale);
         } catch (ReportException e) {
             throw e;
         } catch (IllegalArgumentException e) {

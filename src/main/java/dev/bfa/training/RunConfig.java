@@ -1,7 +1,9 @@
 package dev.bfa.training;
 
 import dev.bfa.kernels.Activation;
+import dev.bfa.model.BidirectionalModel;
 import dev.bfa.model.Mode;
+import dev.bfa.rules.LearningRule;
 
 /**
  * Everything needed to rerun a training run (config.json).
@@ -9,10 +11,20 @@ import dev.bfa.model.Mode;
  * @param forwardDataset   dataset name of F ("fashion-mnist", "mnist", "cifar10")
  * @param reverseDataset   dataset name of R
  * @param evaluationEvery  steps between evaluation points (the last step is always evaluated)
+ * @param directFeedbackScale under a rule that projects the output error directly (dfa), the factor on
+ *                         the bound of its matrices' draw; 1 otherwise
  */
 public record RunConfig(Mode mode, String forwardDataset, String reverseDataset, int width, int depth,
                         Activation activation, OptimizerConfig optimizer, int batch, long steps, long evaluationEvery,
-                        long seed, int threads) {
+                        long seed, int threads, float directFeedbackScale) {
+    /** A run at the default direct feedback scale, 1. */
+    public RunConfig(Mode mode, String forwardDataset, String reverseDataset, int width, int depth,
+                     Activation activation, OptimizerConfig optimizer, int batch, long steps, long evaluationEvery,
+                     long seed, int threads) {
+        this(mode, forwardDataset, reverseDataset, width, depth, activation, optimizer, batch, steps, evaluationEvery,
+                seed, threads, 1f);
+    }
+
     public RunConfig {
         if (width < 1) {
             throw new IllegalArgumentException("width " + width + " must be at least 1");
@@ -26,6 +38,7 @@ public record RunConfig(Mode mode, String forwardDataset, String reverseDataset,
             throw new IllegalArgumentException("weight decay " + optimizer.weightDecay() + " applies to rule kp only, "
                     + "not to mode " + mode);
         }
+        BidirectionalModel.ModelSpec.checkDirectFeedbackScale(mode, directFeedbackScale);
         if (batch < 1) {
             throw new IllegalArgumentException("batch size " + batch + " must be at least 1");
         }
@@ -43,11 +56,12 @@ public record RunConfig(Mode mode, String forwardDataset, String reverseDataset,
     /** The same run on another number of threads: the results are bit-identical at every count. */
     public RunConfig withThreads(int count) {
         return new RunConfig(mode, forwardDataset, reverseDataset, width, depth, activation, optimizer, batch, steps,
-                evaluationEvery, seed, count);
+                evaluationEvery, seed, count, directFeedbackScale);
     }
 
     public RunConfig withMode(Mode other) {
         return new RunConfig(other, forwardDataset, reverseDataset, width, depth, activation, optimizer, batch, steps,
-                evaluationEvery, seed, threads);
+                evaluationEvery, seed, threads, other.rule().feedback() == LearningRule.Feedback.DIRECT
+                ? directFeedbackScale : 1f);
     }
 }

@@ -198,6 +198,10 @@ class BadInputTest {
                 + "to rule kp only");
         assertThat(fails(CliException.USAGE, "--rule", "kp", "--kp-decay", "-1")).contains("weight decay -1.0 must be "
                 + "at least 0");
+        assertThat(fails(CliException.USAGE, "--rule", "kp", "--dfa-scale", "2")).contains("--dfa-scale 2.0 applies "
+                + "to rule dfa only");
+        assertThat(fails(CliException.USAGE, "--rule", "dfa", "--dfa-scale", "0")).contains("direct feedback scale "
+                + "0.0 must be positive and finite");
         CliRun reproduce = TinyRuns.run("reproduce", dataDir, out, "--rules", "fa,sign,fa");
         assertThat(reproduce.exitCode()).isEqualTo(CliException.USAGE);
         assertThat(reproduce.errLines()).singleElement().asString().contains("--rules fa,sign,fa names fa twice");

@@ -43,6 +43,7 @@ class RunFilesSchemaTest {
     @TempDir
     static Path shared;
     private static Path run;
+    private static Path dfaRun;
 
     @BeforeAll
     static void trainOneRun() {
@@ -51,6 +52,9 @@ class RunFilesSchemaTest {
         run = shared.resolve("run");
         CliRun train = TinyRuns.run("train", data, run, "--mode", "kp-coupled-both");
         assertThat(train.exitCode()).as(train.err()).isZero();
+        dfaRun = shared.resolve("dfa");
+        CliRun dfa = TinyRuns.run("train", data, dfaRun, "--rule", "dfa", "--dfa-scale", "0.5");
+        assertThat(dfa.exitCode()).as(dfa.err()).isZero();
     }
 
     private static Schema schema(String name) {
@@ -72,9 +76,13 @@ class RunFilesSchemaTest {
     @ParameterizedTest
     @ValueSource(strings = {"config", "summary"})
     void whatTheTrainerWritesMatchesItsSchema(String file) throws IOException {
-        JsonNode written = JSON.readTree(run.resolve(file + ".json").toFile());
-        assertThat(written.has("provenance")).isTrue();
-        assertThat(problems(file + ".schema.json", written)).isEmpty();
+        for (Path dir : List.of(run, dfaRun)) {
+            JsonNode written = JSON.readTree(dir.resolve(file + ".json").toFile());
+            assertThat(written.has("provenance")).isTrue();
+            assertThat(problems(file + ".schema.json", written)).as(dir.toString()).isEmpty();
+        }
+        assertThat(JSON.readTree(dfaRun.resolve("config.json").toFile()).path("direct_feedback_scale").asDouble())
+                .isEqualTo(0.5);
     }
 
     @Test

@@ -31,13 +31,32 @@ class RunConfigJsonTest {
                 123456789012345L, 1);
     }
 
+    static RunConfig dfa() {
+        return new RunConfig(Mode.DFA, "fashion-mnist", "mnist", 32, 3, Activation.RELU,
+                new OptimizerConfig(OptimizerConfig.Kind.ADAM, 1e-4f, 0.9f, 0.9f, 0.999f, 1e-8f), 16, 50, 10, 3, 2,
+                0.25f);
+    }
+
     @Test
     void roundTripsEveryField() throws Exception {
-        for (RunConfig config : new RunConfig[] {sgd(), adam()}) {
+        for (RunConfig config : new RunConfig[] {sgd(), adam(), dfa()}) {
             RunFiles.writeConfig(dir, config, TestPoints.PROVENANCE);
             assertThat(RunFiles.readConfig(dir.resolve("config.json"))).isEqualTo(config);
             assertThat(RunFiles.readConfig(dir)).isEqualTo(config);
         }
+    }
+
+    /** Only a dfa run's file names the direct feedback scale, so every other rule's file is as it was. */
+    @Test
+    void theDirectFeedbackScaleIsWrittenForDfaOnly() {
+        assertThat(RunFiles.configJson(dfa())).contains("\"direct_feedback_scale\" : 0.25");
+        assertThat(RunFiles.configJson(sgd())).doesNotContain("direct_feedback_scale");
+        String unscaled = RunFiles.configJson(dfa()).replace(",\n  \"direct_feedback_scale\" : 0.25", "");
+        assertThat(unscaled).doesNotContain("direct_feedback_scale");
+        assertThat(RunFiles.parseConfig(unscaled, "c.json").directFeedbackScale()).isEqualTo(1f);
+        assertThatThrownBy(() -> RunFiles.parseConfig(RunFiles.configJson(sgd()).replace("\"threads\" : 8",
+                "\"threads\" : 8,\n  \"direct_feedback_scale\" : 2.0"), "c.json"))
+                .hasMessage("c.json: direct feedback scale 2.0 applies to rule dfa only, not to mode coupled-both");
     }
 
     /** A config.json written before learning rules (no rule, coupling or weight decay) reads as the same run. */
