@@ -22,6 +22,9 @@ import java.util.List;
  * what a crash in the middle of an append leaves behind, so readers skip it.
  */
 public final class MetricsCsv {
+    /** What a spreadsheet may put before the header when it saves the file as UTF-8. */
+    private static final String BYTE_ORDER_MARK = "\uFEFF";
+
     private MetricsCsv() {
     }
 
@@ -81,14 +84,16 @@ public final class MetricsCsv {
         return parseWithLayout(text, source).points();
     }
 
-    /** Parsed metrics and the layout their header declares. */
+    /**
+     * Parsed metrics, the layout their header declares, and the length of the text up to the end of
+     * its last complete line (the text's length unless an interrupted append left a partial line).
+     */
     record Parsed(MetricsLayout layout, List<EvaluationPoint> points, int completeLength) {
     }
 
     static Parsed parseWithLayout(String text, String source) {
-        if (text.startsWith("\uFEFF")) {
-            text = text.substring(1);
-        }
+        int byteOrderMark = text.startsWith(BYTE_ORDER_MARK) ? BYTE_ORDER_MARK.length() : 0;
+        text = text.substring(byteOrderMark);
         int headerEnd = text.indexOf('\n');
         if (headerEnd < 0) {
             throw new ReportException(source + ": " + (text.isBlank() ? "empty file, no header line"
@@ -117,7 +122,7 @@ public final class MetricsCsv {
             }
             points.add(parseRow(layout, columns, split(line), source + " line " + lineNumber));
         }
-        return new Parsed(layout, List.copyOf(points), start);
+        return new Parsed(layout, List.copyOf(points), byteOrderMark + start);
     }
 
     private static EvaluationPoint parseRow(MetricsLayout layout, List<String> columns, List<String> fields,

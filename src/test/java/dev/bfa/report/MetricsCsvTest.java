@@ -100,6 +100,18 @@ class MetricsCsvTest {
     }
 
     @Test
+    void aFileWithAByteOrderMarkIsReadAndAppendedTo() throws Exception {
+        List<EvaluationPoint> points = TestPoints.run(Mode.FA, 2, 3, 10);
+        Path file = dir.resolve("metrics.csv");
+        Files.writeString(file, "\uFEFF" + MetricsCsv.text(new MetricsLayout(2), points.subList(0, 2)));
+        assertSamePoints(RunFiles.readMetrics(dir), points.subList(0, 2));
+        try (MetricsWriter writer = RunFiles.openMetrics(dir, 2)) {
+            writer.append(points.get(2));
+        }
+        assertSamePoints(RunFiles.readMetrics(dir), points);
+    }
+
+    @Test
     void truncateKeepsRowsUpToTheCheckpoint() throws Exception {
         List<EvaluationPoint> points = TestPoints.run(Mode.COUPLED_BOTH, 3, 6, 100);
         RunFiles.writeMetrics(dir, 3, points);
