@@ -4,6 +4,7 @@ import dev.bfa.model.Mode;
 import dev.bfa.text.UserText;
 import dev.bfa.training.EvaluationPoint;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,50 +12,64 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 
 /**
- * metrics.csv: one header line ({@link MetricsLayout#header()}), then one line per evaluation point.
- * Lines end in {@code \n}. Numbers are written with {@link Double#toString(double)} (the shortest
- * text that reads back to the same double; NaN as {@code NaN}), the mode by its CLI name.
+ * metrics.csv: CSV as {@link Csv#FORMAT} has it, a header record ({@link MetricsLayout#columns()}),
+ * then one record per evaluation point. Numbers are written with {@link Double#toString(double)} (the
+ * shortest text that reads back to the same double; NaN as {@code NaN}), the mode by its CLI name,
+ * so bfa's own rows are never quoted; a file saved by a spreadsheet may quote any field.
  *
  * <p>Rows are appended one at a time while a run trains. A final line without its {@code \n} is
  * what a crash in the middle of an append leaves behind, so readers skip it.
  */
 public final class MetricsCsv {
+    /** What a spreadsheet may put before the header when it saves the file as UTF-8. */
+    private static final String BYTE_ORDER_MARK = "\uFEFF";
+
     private MetricsCsv() {
     }
 
     /** The line for {@code point}, ending in {@code \n}. */
     public static String row(MetricsLayout layout, EvaluationPoint point) {
+        return Csv.print(List.of(fields(layout, point)));
+    }
+
+    /** The whole file for {@code points}: header and rows. */
+    public static String text(MetricsLayout layout, List<EvaluationPoint> points) {
+        List<List<String>> records = new ArrayList<>(points.size() + 1);
+        records.add(layout.columns());
+        for (EvaluationPoint point : points) {
+            records.add(fields(layout, point));
+        }
+        return Csv.print(records);
+    }
+
+    /** The fields of {@code point}'s row, in the order of {@code layout}'s columns. */
+    private static List<String> fields(MetricsLayout layout, EvaluationPoint point) {
         checkLength("cosine", point.cosine(), layout.pairedLayers(), point);
         checkLength("forward feedback angle", point.forwardFeedbackAngle(), layout.feedbackLayers(), point);
         checkLength("reverse feedback angle", point.reverseFeedbackAngle(), layout.feedbackLayers(), point);
         checkLength("forward signal angle", point.forwardSignalAngle(), layout.signalLayers(), point);
         checkLength("reverse signal angle", point.reverseSignalAngle(), layout.signalLayers(), point);
-        StringBuilder line = new StringBuilder(512);
-        line.append(point.step()).append(',').append(point.mode().cliName());
-        number(line, point.forwardLoss());
-        number(line, point.reverseLoss());
-        number(line, point.forwardAccuracy());
-        number(line, point.reverseAccuracy());
-        numbers(line, point.cosine());
-        numbers(line, point.forwardFeedbackAngle());
-        numbers(line, point.reverseFeedbackAngle());
-        numbers(line, point.forwardSignalAngle());
-        numbers(line, point.reverseSignalAngle());
-        number(line, point.examplesPerSecond());
-        number(line, point.elapsedSeconds());
-        return line.append('\n').toString();
-    }
-
-    /** The whole file for {@code points}: header and rows. */
-    public static String text(MetricsLayout layout, List<EvaluationPoint> points) {
-        StringBuilder text = new StringBuilder(layout.header()).append('\n');
-        for (EvaluationPoint point : points) {
-            text.append(row(layout, point));
-        }
-        return text.toString();
+        List<String> fields = new ArrayList<>();
+        fields.add(Long.toString(point.step()));
+        fields.add(point.mode().cliName());
+        number(fields, point.forwardLoss());
+        number(fields, point.reverseLoss());
+        number(fields, point.forwardAccuracy());
+        number(fields, point.reverseAccuracy());
+        numbers(fields, point.cosine());
+        numbers(fields, point.forwardFeedbackAngle());
+        numbers(fields, point.reverseFeedbackAngle());
+        numbers(fields, point.forwardSignalAngle());
+        numbers(fields, point.reverseSignalAngle());
+        number(fields, point.examplesPerSecond());
+        number(fields, point.elapsedSeconds());
+        return fields;
     }
 
     /** The rows of the metrics file {@code file}. */
@@ -81,43 +96,63 @@ public final class MetricsCsv {
         return parseWithLayout(text, source).points();
     }
 
-    /** Parsed metrics and the layout their header declares. */
+    /**
+     * Parsed metrics, the layout their header declares, and the length of the text up to the end of
+     * its last complete line (the text's length unless an interrupted append left a partial line).
+     */
     record Parsed(MetricsLayout layout, List<EvaluationPoint> points, int completeLength) {
     }
 
     static Parsed parseWithLayout(String text, String source) {
-        if (text.startsWith("\uFEFF")) {
-            text = text.substring(1);
+        int start = text.startsWith(BYTE_ORDER_MARK) ? BYTE_ORDER_MARK.length() : 0;
+        int completeLength = text.lastIndexOf('\n') + 1;
+        if (completeLength == 0) {
+            throw new ReportException(source + ": " + (text.substring(start).isBlank()
+                    ? "empty file, no header line" : "no complete header line"));
         }
-        int headerEnd = text.indexOf('\n');
-        if (headerEnd < 0) {
-            throw new ReportException(source + ": " + (text.isBlank() ? "empty file, no header line"
-                    : "no complete header line"));
+        try (CSVParser parser = CSVParser.parse(text.substring(start, completeLength), Csv.FORMAT)) {
+            Iterator<CSVRecord> records = parser.iterator();
+            MetricsLayout layout = header(next(records, source + " line 1"), source);
+            List<String> columns = layout.columns();
+            List<EvaluationPoint> points = new ArrayList<>();
+            while (true) {
+                String where = source + " line " + (parser.getCurrentLineNumber() + 1);
+                List<String> fields = next(records, where);
+                if (fields == null) {
+                    return new Parsed(layout, List.copyOf(points), completeLength);
+                }
+                if (!isBlankLine(fields)) {
+                    points.add(parseRow(layout, columns, fields, where));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("parsing a String does not fail", e);
         }
-        MetricsLayout layout;
+    }
+
+    /**
+     * The fields of the next record, or null after the last; trimmed, because blanks around a value,
+     * inside its quotes or not, are no part of it.
+     */
+    private static List<String> next(Iterator<CSVRecord> records, String where) {
         try {
-            layout = MetricsLayout.fromColumns(split(stripCr(text.substring(0, headerEnd))));
+            return records.hasNext() ? records.next().stream().map(String::trim).toList() : null;
+        } catch (UncheckedIOException e) {
+            // the parser's own error (an unclosed quote, text after a closing quote) says where in the line
+            throw new ReportException(where + ": not valid CSV: " + UserText.escape(e.getCause().getMessage()), e);
+        }
+    }
+
+    private static boolean isBlankLine(List<String> fields) {
+        return fields.size() == 1 && fields.getFirst().isEmpty();
+    }
+
+    private static MetricsLayout header(List<String> columns, String source) {
+        try {
+            return MetricsLayout.fromColumns(columns);
         } catch (IllegalArgumentException e) {
             throw new ReportException(source + ": " + e.getMessage(), e);
         }
-        List<String> columns = layout.columns();
-        List<EvaluationPoint> points = new ArrayList<>();
-        int start = headerEnd + 1;
-        int lineNumber = 1;
-        while (start < text.length()) {
-            int end = text.indexOf('\n', start);
-            if (end < 0) {
-                break; // an interrupted append: not a row
-            }
-            lineNumber++;
-            String line = stripCr(text.substring(start, end));
-            start = end + 1;
-            if (line.isBlank()) {
-                continue;
-            }
-            points.add(parseRow(layout, columns, split(line), source + " line " + lineNumber));
-        }
-        return new Parsed(layout, List.copyOf(points), start);
     }
 
     private static EvaluationPoint parseRow(MetricsLayout layout, List<String> columns, List<String> fields,
@@ -157,7 +192,7 @@ public final class MetricsCsv {
         }
 
         private String field() {
-            return fields.get(next++).trim();
+            return fields.get(next++);
         }
 
         private ReportException bad(String expected, String found) {
@@ -213,39 +248,16 @@ public final class MetricsCsv {
         }
     }
 
-    private static void number(StringBuilder line, double value) {
-        line.append(',').append(Double.toString(value));
+    private static void number(List<String> fields, double value) {
+        fields.add(Double.toString(value));
     }
 
-    private static void numbers(StringBuilder line, double[] values) {
+    private static void numbers(List<String> fields, double[] values) {
         if (values == null) {
             return;
         }
         for (double value : values) {
-            number(line, value);
-        }
-    }
-
-    private static String stripCr(String line) {
-        return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
-    }
-
-    /** Splits on commas; a field in double quotes (as spreadsheets may save it) loses its quotes. */
-    private static List<String> split(String line) {
-        List<String> fields = new ArrayList<>();
-        int start = 0;
-        while (true) {
-            int comma = line.indexOf(',', start);
-            String field = comma < 0 ? line.substring(start) : line.substring(start, comma);
-            field = field.trim();
-            if (field.length() >= 2 && field.startsWith("\"") && field.endsWith("\"")) {
-                field = field.substring(1, field.length() - 1);
-            }
-            fields.add(field);
-            if (comma < 0) {
-                return fields;
-            }
-            start = comma + 1;
+            number(fields, value);
         }
     }
 }

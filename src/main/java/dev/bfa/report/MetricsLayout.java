@@ -93,11 +93,6 @@ public record MetricsLayout(int depth) {
         return network + "_signal_angle_l" + l;
     }
 
-    /** The header line, without its line end. */
-    public String header() {
-        return String.join(",", columns());
-    }
-
     /**
      * The layout whose header is {@code columns}, found from the number of {@code cosine_l} columns.
      *

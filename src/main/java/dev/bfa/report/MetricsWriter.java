@@ -54,7 +54,7 @@ public final class MetricsWriter implements Closeable {
             }
             existingRows = parsed.points().size();
         } else {
-            AtomicFiles.writeString(file, layout.header() + "\n");
+            AtomicFiles.writeString(file, MetricsCsv.text(layout, List.of()));
         }
         FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         return new MetricsWriter(file, layout, channel, existingRows);
@@ -62,6 +62,8 @@ public final class MetricsWriter implements Closeable {
 
     /** Appends {@code point} as one row and flushes it. */
     public synchronized void append(EvaluationPoint point) throws IOException {
+        // The row formatted whole and written at once, not a CSVPrinter on the channel: a printer
+        // buffers, and the row must be in the file when this returns.
         ByteBuffer bytes = ByteBuffer.wrap(MetricsCsv.row(layout, point).getBytes(StandardCharsets.UTF_8));
         while (bytes.hasRemaining()) {
             channel.write(bytes);

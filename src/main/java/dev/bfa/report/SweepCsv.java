@@ -1,24 +1,19 @@
 package dev.bfa.report;
 
 import dev.bfa.statistics.SampleSummary;
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 
 /**
- * The sweep's two tables for pandas or R, quoted where a field needs it (RFC 4180), lines ending in
- * {@code \n}. Accuracies are fractions as in summary.json; a value that is missing (a cell that has
- * not finished, a layer a shallower cell lacks) is an empty field, which both read as NaN / NA; other
- * numbers are written as {@link Double#toString(double)} writes them, which reads back to the same
- * double. Metric columns are named as in summary.json and metrics.csv ({@link SweepMetric#all}).
+ * The sweep's two tables for pandas or R, CSV as {@link Csv#FORMAT} has it. Accuracies are fractions
+ * as in summary.json; a value that is missing (a cell that has not finished, a layer a shallower cell
+ * lacks) is an empty field, which both read as NaN / NA; other numbers are written as
+ * {@link Double#toString(double)} writes them, which reads back to the same double. Metric columns
+ * are named as in summary.json and metrics.csv ({@link SweepMetric#all}).
  * <ul>
  *   <li>{@value SweepReport#SUMMARY_CSV}: one row per cell: its name, its group, whether it finished,
  *       every swept option and the mode and seed (also when they are not swept), its steps, datasets
@@ -137,14 +132,9 @@ final class SweepCsv {
     }
 
     private static String table(List<String> header, List<List<String>> rows) {
-        StringWriter text = new StringWriter();
-        CSVFormat format = CSVFormat.DEFAULT.builder().setRecordSeparator('\n')
-                .setHeader(header.toArray(String[]::new)).get();
-        try (CSVPrinter printer = new CSVPrinter(text, format)) {
-            printer.printRecords(rows);
-        } catch (IOException e) {
-            throw new UncheckedIOException("a StringWriter does not fail", e);
-        }
-        return text.toString();
+        List<List<String>> records = new ArrayList<>(rows.size() + 1);
+        records.add(header);
+        records.addAll(rows);
+        return Csv.print(records);
     }
 }

@@ -43,14 +43,14 @@ class MetricsCsvTest {
 
     @Test
     void headerNamesEveryLayerColumnForDepthFour() {
-        assertThat(new MetricsLayout(4).header()).isEqualTo("step,mode,forward_loss,reverse_loss,"
+        assertThat(MetricsCsv.text(new MetricsLayout(4), List.of())).isEqualTo("step,mode,forward_loss,reverse_loss,"
                 + "forward_test_accuracy,reverse_test_accuracy,cosine_l1,cosine_l2,cosine_l3,"
                 + "forward_feedback_angle_l1,forward_feedback_angle_l2,forward_feedback_angle_l3,"
                 + "forward_feedback_angle_l4,reverse_feedback_angle_l1,reverse_feedback_angle_l2,"
                 + "reverse_feedback_angle_l3,reverse_feedback_angle_l4,forward_signal_angle_l0,"
                 + "forward_signal_angle_l1,forward_signal_angle_l2,forward_signal_angle_l3,reverse_signal_angle_l0,"
                 + "reverse_signal_angle_l1,reverse_signal_angle_l2,reverse_signal_angle_l3,examples_per_second,"
-                + "elapsed_seconds");
+                + "elapsed_seconds\n");
     }
 
     @Test
@@ -63,7 +63,8 @@ class MetricsCsvTest {
             writer.append(points.get(1));
             writer.append(points.get(2));
         }
-        assertThat(Files.readAllLines(dir.resolve("metrics.csv")).getFirst()).isEqualTo(new MetricsLayout(4).header());
+        assertThat(Files.readAllLines(dir.resolve("metrics.csv")).getFirst())
+                .isEqualTo(String.join(",", new MetricsLayout(4).columns()));
         assertSamePoints(RunFiles.readMetrics(dir), points.subList(0, 3));
 
         // a resumed run appends to the same file
@@ -92,6 +93,18 @@ class MetricsCsvTest {
         String row = MetricsCsv.row(new MetricsLayout(2), points.get(2));
         Files.writeString(file, row.substring(0, row.length() / 2), StandardOpenOption.APPEND);
 
+        assertSamePoints(RunFiles.readMetrics(dir), points.subList(0, 2));
+        try (MetricsWriter writer = RunFiles.openMetrics(dir, 2)) {
+            writer.append(points.get(2));
+        }
+        assertSamePoints(RunFiles.readMetrics(dir), points);
+    }
+
+    @Test
+    void aFileWithAByteOrderMarkIsReadAndAppendedTo() throws Exception {
+        List<EvaluationPoint> points = TestPoints.run(Mode.FA, 2, 3, 10);
+        Path file = dir.resolve("metrics.csv");
+        Files.writeString(file, "\uFEFF" + MetricsCsv.text(new MetricsLayout(2), points.subList(0, 2)));
         assertSamePoints(RunFiles.readMetrics(dir), points.subList(0, 2));
         try (MetricsWriter writer = RunFiles.openMetrics(dir, 2)) {
             writer.append(points.get(2));
@@ -145,6 +158,58 @@ class MetricsCsvTest {
                 .hasMessageStartingWith("m.csv: header column 3 is 'loss', expected 'forward_loss'");
         assertThatThrownBy(() -> MetricsCsv.parse("", "m.csv")).hasMessage("m.csv: empty file, no header line");
         assertThatThrownBy(() -> RunFiles.readMetrics(dir)).hasMessageEndingWith("metrics.csv: file not found");
+    }
+
+    @Test
+    void rowsAreTheNumbersJoinedByCommasUnquoted() {
+        EvaluationPoint p = new EvaluationPoint(-1, Mode.KP_COUPLED_BOTH, -1e-10, 1e22, 0, -0.0, new double[0],
+                new double[] {Double.NaN}, new double[] {-Double.MIN_VALUE},
+                new double[] {Double.NEGATIVE_INFINITY}, new double[] {Double.POSITIVE_INFINITY}, 1e-5, 1e7);
+        assertThat(MetricsCsv.row(new MetricsLayout(1), p)).isEqualTo(
+                "-1,kp-coupled-both,-1.0E-10,1.0E22,0.0,-0.0,NaN,-4.9E-324,-Infinity,Infinity,1.0E-5,1.0E7\n");
+    }
+
+    @Test
+    void aQuotedFieldHoldingACommaIsOneField() {
+        String[] lines = MetricsCsv.text(new MetricsLayout(2), TestPoints.run(Mode.FA, 2, 1, 10)).split("\n");
+        String commaInMode = lines[0] + "\n" + lines[1].replace(",fa,", ",\"fa,bp\",") + "\n";
+        assertThatThrownBy(() -> MetricsCsv.parse(commaInMode, "m.csv"))
+                .isInstanceOf(ReportException.class)
+                .hasMessageStartingWith("m.csv line 2, column mode: expected a mode (")
+                .hasMessageEndingWith(", found 'fa,bp'");
+        // two numbers quoted together are one field, so the row is a field short
+        String twoNumbersInOne = lines[0] + "\n"
+                + lines[1].replaceFirst(",fa,([^,]*),([^,]*),", ",fa,\"$1,$2\",") + "\n";
+        assertThatThrownBy(() -> MetricsCsv.parse(twoNumbersInOne, "m.csv"))
+                .isInstanceOf(ReportException.class)
+                .hasMessage("m.csv line 2: expected 17 fields, found 16");
+    }
+
+    @Test
+    void textThatIsNotCsvNamesItsLine() {
+        String[] lines = MetricsCsv.text(new MetricsLayout(2), TestPoints.run(Mode.FA, 2, 2, 10)).split("\n");
+        String afterQuote = lines[0] + "\n\n" + lines[1] + "\n" + lines[2].replace(",fa,", ",\"fa\"x,") + "\n";
+        assertThatThrownBy(() -> MetricsCsv.parse(afterQuote, "m.csv"))
+                .isInstanceOf(ReportException.class)
+                .hasMessageStartingWith("m.csv line 4: not valid CSV: ");
+        String unclosed = lines[0] + "\n" + lines[1].replace(",fa,", ",\"fa,") + "\n" + lines[2] + "\n";
+        assertThatThrownBy(() -> MetricsCsv.parse(unclosed, "m.csv"))
+                .isInstanceOf(ReportException.class)
+                .hasMessageStartingWith("m.csv line 2: not valid CSV: ");
+    }
+
+    @Test
+    void errorsNameTheLineARecordStartsOn() {
+        String[] lines = MetricsCsv.text(new MetricsLayout(2), TestPoints.run(Mode.FA, 2, 2, 10)).split("\n");
+        String lineBreakInMode = lines[0] + "\n" + lines[1].replace(",fa,", ",\"f\na\",") + "\n";
+        assertThatThrownBy(() -> MetricsCsv.parse(lineBreakInMode, "m.csv"))
+                .hasMessageStartingWith("m.csv line 2, column mode: expected a mode (")
+                .hasMessageEndingWith(", found 'f\\na'");
+        // a number quoted with a line break after it is still the number, on a record of two lines
+        String twoLineRecord = lines[0] + "\n" + lines[1].replaceFirst(",fa,([^,]*),", ",fa,\"$1\n\",") + "\n"
+                + lines[2].replace(",fa,", ",xx,") + "\n";
+        assertThatThrownBy(() -> MetricsCsv.parse(twoLineRecord, "m.csv"))
+                .hasMessageStartingWith("m.csv line 4, column mode: ");
     }
 
     @Test
