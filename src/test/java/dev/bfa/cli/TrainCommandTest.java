@@ -88,7 +88,7 @@ class TrainCommandTest {
             assertThat(provenance.path("kernels").asText()).as(file).isEqualTo(chosen.path("kernels").asText());
             assertThat(provenance.path("register_tile").asText()).as(file).isEqualTo(
                     chosen.path("gemm_blocking").path("mr").asInt() + "x" + chosen.path("gemm_blocking").path("nr").asInt());
-            assertThat(provenance.path("kernel_choice").asText()).as(file).isEqualTo("forced by -Dbfa.vector.bits=256");
+            assertThat(provenance.path("kernel_choice").asText()).as(file).startsWith("forced by -Dbfa.vector.bits=256");
             assertThat(provenance.path("threads").asInt()).as(file).isEqualTo(1);
             assertThat(provenance.path("java_version").asText()).as(file).isEqualTo(Runtime.version().toString());
         }
