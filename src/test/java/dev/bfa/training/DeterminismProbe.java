@@ -1,9 +1,7 @@
 package dev.bfa.training;
 
 import dev.bfa.kernels.Activation;
-import dev.bfa.kernels.ComputePool;
 import dev.bfa.kernels.KernelProvider;
-import dev.bfa.model.BidirectionalModel;
 import dev.bfa.model.Mode;
 
 /**
@@ -29,17 +27,7 @@ public final class DeterminismProbe {
     private static long fingerprintAfterTraining(Mode mode, int threads) {
         OptimizerConfig adam = new OptimizerConfig(OptimizerConfig.Kind.ADAM, 1e-3f, 0.9f, 0.9f, 0.999f, 1e-8f,
                 mode.rule().trainsFeedback() ? 5f : 0f);
-        try (ComputePool pool = ComputePool.create(threads);
-             BidirectionalModel model = BidirectionalModel.create(ModelFixtures.spec(mode, Activation.TANH, 11));
-             Trainer trainer = new Trainer(model, adam, 16,
-                     new SyntheticData(128, ModelFixtures.F_INPUTS, ModelFixtures.CLASSES, 0.5f, 1),
-                     new SyntheticData(128, ModelFixtures.R_INPUTS, ModelFixtures.CLASSES, 0.5f, 2),
-                     KernelProvider.kernels(), pool)) {
-            for (int step = 0; step < 5; step++) {
-                trainer.step();
-            }
-            return ModelFixtures.fingerprint(model);
-        }
+        return ModelFixtures.fingerprintAfterTraining(ModelFixtures.spec(mode, Activation.TANH, 11), adam, threads, 5);
     }
 
     public static void main(String[] args) {

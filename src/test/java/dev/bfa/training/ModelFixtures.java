@@ -1,6 +1,8 @@
 package dev.bfa.training;
 
 import dev.bfa.kernels.Activation;
+import dev.bfa.kernels.ComputePool;
+import dev.bfa.kernels.KernelProvider;
 import dev.bfa.model.Architecture;
 import dev.bfa.model.BidirectionalModel;
 import dev.bfa.model.BidirectionalModel.ModelSpec;
@@ -26,6 +28,25 @@ final class ModelFixtures {
     static ModelSpec spec(Mode mode, Activation activation, long seed, int width) {
         return new ModelSpec(mode, new Architecture(F_INPUTS, width, DEPTH, CLASSES),
                 new Architecture(R_INPUTS, width, DEPTH, CLASSES), activation, seed);
+    }
+
+    /**
+     * Trains a model of {@code spec} for {@code steps} steps of batch 16 on the two synthetic datasets
+     * the trainer's tests share, with the provider's kernels on {@code threads} threads, and returns
+     * its {@link #fingerprint}.
+     */
+    static long fingerprintAfterTraining(ModelSpec spec, OptimizerConfig optimizer, int threads, int steps) {
+        try (ComputePool pool = ComputePool.create(threads);
+             BidirectionalModel model = BidirectionalModel.create(spec);
+             Trainer trainer = new Trainer(model, optimizer, 16,
+                     new SyntheticData(128, F_INPUTS, CLASSES, 0.5f, 1),
+                     new SyntheticData(128, R_INPUTS, CLASSES, 0.5f, 2),
+                     KernelProvider.kernels(), pool)) {
+            for (int step = 0; step < steps; step++) {
+                trainer.step();
+            }
+            return fingerprint(model);
+        }
     }
 
     /** CRC32C over the raw bits of every parameter value, in model order. */

@@ -3,9 +3,6 @@ package dev.bfa.training;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bfa.kernels.Activation;
-import dev.bfa.kernels.ComputePool;
-import dev.bfa.kernels.KernelProvider;
-import dev.bfa.model.BidirectionalModel;
 import dev.bfa.model.Mode;
 import java.util.EnumMap;
 import java.util.Map;
@@ -36,16 +33,6 @@ class PaperModesUnchangedTest {
     }
 
     private static long fingerprint(Mode mode, OptimizerConfig optimizer, Activation activation) {
-        try (ComputePool pool = ComputePool.create(2);
-             BidirectionalModel model = BidirectionalModel.create(ModelFixtures.spec(mode, activation, 21));
-             Trainer trainer = new Trainer(model, optimizer, 16,
-                     new SyntheticData(128, ModelFixtures.F_INPUTS, ModelFixtures.CLASSES, 0.5f, 1),
-                     new SyntheticData(128, ModelFixtures.R_INPUTS, ModelFixtures.CLASSES, 0.5f, 2),
-                     KernelProvider.kernels(), pool)) {
-            for (int step = 0; step < 6; step++) {
-                trainer.step();
-            }
-            return ModelFixtures.fingerprint(model);
-        }
+        return ModelFixtures.fingerprintAfterTraining(ModelFixtures.spec(mode, activation, 21), optimizer, 2, 6);
     }
 }
