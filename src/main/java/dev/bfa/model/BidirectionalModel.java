@@ -448,7 +448,7 @@ public final class BidirectionalModel implements AutoCloseable {
 
     /**
      * The hidden-to-hidden layer pairs (F's layer l, R's layer L-1-l) for l = 1 .. L-2, whose
-     * forward weights are compared by cosine (SPEC.md, "What is measured").
+     * forward weights are compared by cosine (docs/spec.md, "Evaluation and diagnostics").
      */
     public List<Integer> pairedLayersOfF() {
         List<Integer> pairs = new ArrayList<>();

@@ -3,8 +3,8 @@ package dev.bfa.model;
 import dev.bfa.text.UserText;
 
 /**
- * Which of the two networks' matrices are one stored matrix (SPEC.md, "Two networks, three
- * couplings"; docs/design.md, "Where a tied matrix lives"). Coupling is the model's memory layout;
+ * Which of the two networks' matrices are one stored matrix (docs/spec.md, "Couplings";
+ * docs/design.md, "Where a tied matrix lives"). Coupling is the model's memory layout;
  * the learning rule decides what the matrices do.
  */
 public enum Coupling {

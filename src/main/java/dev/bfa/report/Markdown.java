@@ -126,7 +126,7 @@ final class Markdown {
         return "`" + text + "`";
     }
 
-    /** What {@code mode} couples, in one sentence (SPEC.md, "Two networks, three couplings"). */
+    /** What {@code mode} couples, in one sentence (docs/spec.md, "Couplings"). */
     static String describe(Mode mode) {
         return switch (mode) {
             case FA -> "standard feedback alignment: F and R are independent, each with its own fixed random "

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * The per-layer columns of metrics.csv for a network with {@code depth} hidden layers (L = depth + 1
- * weight layers, SPEC.md "Shapes and layout"):
+ * weight layers, docs/spec.md, "Shapes and layout"; the columns: "metrics.csv"):
  * <ul>
  *   <li>{@code cosine_l1 .. cosine_l{L-2}}: the paired layers, in F's layer order;</li>
  *   <li>{@code forward_/reverse_feedback_angle_l1 .. l{L-1}}: the layers that have a feedback matrix;</li>

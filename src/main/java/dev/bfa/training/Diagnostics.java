@@ -9,8 +9,8 @@ import dev.bfa.model.Network;
 import java.lang.foreign.Arena;
 
 /**
- * The alignment measurements of SPEC.md ("What is measured"), taken at evaluation points:
- * cosine of paired weights across the networks, the angle between each W_l and its feedback
+ * The alignment measurements of docs/spec.md ("Evaluation and diagnostics"), taken at evaluation
+ * points: cosine of paired weights across the networks, the angle between each W_l and its feedback
  * matrix, and the angle between the error signal FA sends down and the one backprop would send,
  * on a fixed probe batch of training examples.
  */

@@ -12,7 +12,7 @@ import java.lang.foreign.SegmentAllocator;
 
 /**
  * The forward and backward pass of one network over a batch, with every buffer planned once for
- * a maximum batch size (SPEC.md, "One network, trained with feedback alignment").
+ * a maximum batch size (docs/spec.md, "Forward pass", "Loss" and "Backward pass").
  *
  * <p>Buffers (rows = examples of the batch):
  * <pre>

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Trains F and R together (SPEC.md, "One training step"): each step draws one batch per network,
- * runs both forward and backward passes on the parameters as they stand, then applies both
+ * Trains F and R together (docs/spec.md, "One training step"): each step draws one batch per
+ * network, runs both forward and backward passes on the parameters as they stand, then applies both
  * updates. A parameter's update starts as soon as its gradient is complete and no later part of
  * the step reads it, so that the memory-bound updates overlap the backward GEMMs; what the step
  * computes is unchanged, since nothing reads a value after its update has started.

@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The fast gemm returns exactly the reference's bits (SPEC.md, "Order of floating-point
+ * The fast gemm returns exactly the reference's bits (docs/spec.md, "Order of floating-point
  * operations"): for every shape, orientation of A and B, storage gap (ld &gt; cols), output view,
  * mode (overwrite / accumulate) and thread count.
  *

@@ -19,8 +19,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * In {@code bp} mode the backward pass must give the true gradient of the loss. The reference is
  * independent of the trainer: a forward pass in double precision written here (centring,
- * activation, softmax cross-entropy as SPEC.md defines them), differentiated by central
- * finite differences.
+ * activation, softmax cross-entropy as docs/spec.md, "One training step", defines them),
+ * differentiated by central finite differences.
  */
 class BackpropGradientCheckTest {
     private static final int ROWS = 5;
@@ -93,7 +93,7 @@ class BackpropGradientCheckTest {
                 org.assertj.core.data.Offset.offset(tolerance));
     }
 
-    /** Mean softmax cross-entropy of the network in double, from SPEC.md's definitions. */
+    /** Mean softmax cross-entropy of the network in double, as docs/spec.md ("Loss") defines it. */
     private static double loss(Network network, double[][][] w, double[][] b, double[][] x, int[] labels) {
         double total = 0;
         for (int row = 0; row < x.length; row++) {

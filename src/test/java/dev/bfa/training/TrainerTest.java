@@ -62,11 +62,11 @@ class TrainerTest {
     }
 
     /**
-     * SPEC.md's step, spelled out with whole-matrix kernel calls: both networks' passes with
-     * gradients on the weights as they stand, then the update of every trained parameter. The
-     * trainer (chunked parallel updates, its own order of calls) must give the same bits in every
-     * mode; an update applied before the other network's passes changes them (in coupled-both
-     * each network's errors read the other's weights).
+     * The step of docs/spec.md ("One training step"), spelled out with whole-matrix kernel calls:
+     * both networks' passes with gradients on the weights as they stand, then the update of every
+     * trained parameter. The trainer (chunked parallel updates, its own order of calls) must give
+     * the same bits in every mode; an update applied before the other network's passes changes
+     * them (in coupled-both each network's errors read the other's weights).
      */
     @ParameterizedTest
     @EnumSource(Mode.class)
