@@ -14,6 +14,7 @@ import dev.bfa.report.Progress;
 import dev.bfa.report.ReportException;
 import dev.bfa.training.Divergence;
 import dev.bfa.report.RunFiles;
+import dev.bfa.text.UserText;
 import dev.bfa.training.RunConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -115,22 +116,8 @@ final class RunSupport {
             Files.createDirectories(dir);
             Files.delete(Files.createTempFile(dir, ".bfa-write-check", null));
         } catch (IOException e) {
-            throw new CliException("--out " + dir + " is not writable (" + describe(e) + ")", CliException.OUTPUT, e);
+            throw new CliException("--out " + dir + " is not writable (" + UserText.reason(e) + ")", CliException.OUTPUT, e);
         }
-    }
-
-    /** The operating system's reason, not the path that java.nio puts in the message. */
-    private static String describe(IOException e) {
-        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
-            return fs.getReason();
-        }
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof java.nio.file.NoSuchFileException) {
-            return "the file system refused to create it";
-        }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /** The checkpoint a command's RUN argument names: RUN/model.ckpt for a directory, else RUN itself. */
@@ -162,8 +149,8 @@ final class RunSupport {
                     .max(java.util.Comparator.comparingLong(TrainingRun.MemoryPlan::toAllocate))
                     .orElseThrow();
         } catch (ArithmeticException e) {
-            throw new CliException("the run needs more than " + InfoCommand.humanBytes(Long.MAX_VALUE - 1)
-                    + " of memory, but only " + InfoCommand.humanBytes(available) + " is available; " + remedy,
+            throw new CliException("the run needs more than " + UserText.bytes(Long.MAX_VALUE - 1)
+                    + " of memory, but only " + UserText.bytes(available) + " is available; " + remedy,
                     CliException.NO_MEMORY, e);
         }
         long needed;
@@ -173,14 +160,14 @@ final class RunSupport {
             needed = Long.MAX_VALUE;
         }
         if (needed > available) {
-            String each = InfoCommand.humanBytes(largest.toAllocate());
-            throw new CliException((concurrent > 1 ? concurrent + " runs at once need " + InfoCommand.humanBytes(needed)
+            String each = UserText.bytes(largest.toAllocate());
+            throw new CliException((concurrent > 1 ? concurrent + " runs at once need " + UserText.bytes(needed)
                     + " of memory, each " + each : "the run needs " + each + " of memory") + " ("
-                    + InfoCommand.humanBytes(largest.parameterBytes()) + " parameters, "
-                    + InfoCommand.humanBytes(largest.optimizerBytes()) + " optimiser state, "
-                    + InfoCommand.humanBytes(largest.activationBytes()) + " activations) besides the "
-                    + InfoCommand.humanBytes(largest.datasetBytes()) + " of data already loaded, but only "
-                    + InfoCommand.humanBytes(available) + " is available; " + remedy, CliException.NO_MEMORY);
+                    + UserText.bytes(largest.parameterBytes()) + " parameters, "
+                    + UserText.bytes(largest.optimizerBytes()) + " optimiser state, "
+                    + UserText.bytes(largest.activationBytes()) + " activations) besides the "
+                    + UserText.bytes(largest.datasetBytes()) + " of data already loaded, but only "
+                    + UserText.bytes(available) + " is available; " + remedy, CliException.NO_MEMORY);
         }
     }
 
