@@ -7,6 +7,7 @@ import dev.bfa.data.Dataset;
 import dev.bfa.data.DatasetId;
 import dev.bfa.data.FetchException;
 import dev.bfa.experiment.Checkpoint.CheckpointException;
+import dev.bfa.experiment.DirectoryLock;
 import dev.bfa.experiment.Experiments;
 import dev.bfa.experiment.TrainingRun;
 import dev.bfa.kernels.ComputePool;
@@ -230,6 +231,8 @@ final class RunSupport {
             throw new CliException(e.getMessage(), CliException.BAD_DATA, e);
         } catch (Divergence.DivergedException e) {
             throw new CliException(e.getMessage(), CliException.DIVERGED, e);
+        } catch (DirectoryLock.HeldException e) {
+            throw new CliException(e.getMessage(), CliException.OUTPUT, e);
         } catch (IOException e) {
             throw new CliException(describeFailure(e), CliException.FAILED, e);
         } catch (UncheckedIOException e) {
