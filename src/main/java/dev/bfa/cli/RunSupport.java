@@ -8,7 +8,9 @@ import dev.bfa.data.DatasetId;
 import dev.bfa.data.FetchException;
 import dev.bfa.experiment.Checkpoint.CheckpointException;
 import dev.bfa.experiment.DirectoryLock;
+import dev.bfa.experiment.DiskPlan;
 import dev.bfa.experiment.Experiments;
+import dev.bfa.experiment.SafetensorsExport;
 import dev.bfa.experiment.TrainingRun;
 import dev.bfa.kernels.ComputePool;
 import dev.bfa.report.Progress;
@@ -28,13 +30,13 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
- * What train, reproduce and eval share: loading data, checking memory and the output directory,
+ * What train, reproduce and eval share: loading data, checking memory, disk space and the output directory,
  * progress, and turning failures into one-line errors with their exit codes ({@link CliException}).
  *
  * <p>The training commands check in this order, so that a run that cannot start leaves nothing
  * behind: options, the output directory ({@link #checkOutput}, which creates nothing), the data,
- * the memory the run needs ({@link #checkMemory}); only then is the output directory created
- * ({@link #createOutput}) and training started.
+ * the memory the run needs ({@link #checkMemory}), the disk space it needs ({@link #checkDisk});
+ * only then is the output directory created ({@link #createOutput}) and training started.
  */
 final class RunSupport {
     private RunSupport() {
@@ -98,10 +100,7 @@ final class RunSupport {
                         CliException.OUTPUT);
             }
         }
-        Path existing = dir.toAbsolutePath();
-        while (!Files.exists(existing)) {
-            existing = existing.getParent();
-        }
+        Path existing = nearestExisting(dir);
         if (!Files.isDirectory(existing)) {
             throw new CliException("cannot create --out " + dir + ": " + existing + " is not a directory",
                     CliException.OUTPUT);
@@ -171,6 +170,63 @@ final class RunSupport {
                     + UserText.bytes(available) + " is available; " + remedy, CliException.NO_MEMORY);
         }
     }
+
+    /**
+     * Fails, before anything is written, when the runs of {@code plans}, all writing under
+     * {@code dir}, need more disk space than is free there (to this process: root's reserve is not
+     * counted); says how much they need and what for, then {@code remedy}.
+     */
+    static void checkDisk(Path dir, IoBody<List<DiskPlan>> plans, String remedy) {
+        List<DiskPlan> planned = reportingFailures(plans);
+        long free;
+        try {
+            free = Files.getFileStore(nearestExisting(dir)).getUsableSpace();
+        } catch (IOException e) {
+            throw new CliException(dir + ": cannot tell the free disk space (" + UserText.reason(e) + ")",
+                    CliException.OUTPUT, e);
+        }
+        long needed = 0;
+        long checkpoints = 0;
+        long weights = 0;
+        long records = 0;
+        long replaced = 0;
+        try {
+            for (DiskPlan plan : planned) {
+                needed = Math.addExact(needed, plan.needed());
+                checkpoints = Math.addExact(checkpoints, plan.checkpointBytes());
+                weights = Math.addExact(weights, plan.weightsBytes());
+                records = Math.addExact(records, plan.recordBytes());
+                replaced = Math.addExact(replaced, plan.replacedBytes());
+            }
+        } catch (ArithmeticException e) {
+            needed = Long.MAX_VALUE;
+        }
+        if (needed > free) {
+            String runs = planned.size() > 1 ? planned.size() + " runs" : "the run";
+            throw new CliException(dir + ": " + runs + " need" + (planned.size() > 1 ? "" : "s") + " "
+                    + UserText.bytes(needed) + " of disk space (" + Experiments.CHECKPOINT + " "
+                    + UserText.bytes(checkpoints) + ", twice while a new one replaces it"
+                    + (weights > 0 ? "; " + SafetensorsExport.FILE + " " + UserText.bytes(weights) : "")
+                    + "; metrics, figures and report " + UserText.bytes(records)
+                    + (replaced > 0 ? "; less " + UserText.bytes(replaced) + " of files it replaces" : "")
+                    + ") but only " + UserText.bytes(free) + " is free there; " + remedy, CliException.OUTPUT);
+        }
+    }
+
+    /** {@code path}, or its nearest parent that exists: where a directory not created yet will be. */
+    private static Path nearestExisting(Path path) {
+        Path existing = path.toAbsolutePath();
+        while (!Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        return existing;
+    }
+
+    /** What to do about a new run too large for the disk. */
+    static final String FREE_SPACE_OR_ELSEWHERE = "free some space or choose another --out";
+
+    /** What to do about a resumed run too large for the space left on its disk. */
+    static final String FREE_SPACE_TO_RESUME = "free some space, then resume again";
 
     /**
      * Memory available to a new allocation: Linux's MemAvailable (free memory plus what the page
