@@ -10,6 +10,7 @@ import dev.bfa.experiment.Checkpoint.CheckpointException;
 import dev.bfa.experiment.DirectoryLock;
 import dev.bfa.experiment.DiskPlan;
 import dev.bfa.experiment.Experiments;
+import dev.bfa.experiment.RunWriteException;
 import dev.bfa.experiment.SafetensorsExport;
 import dev.bfa.experiment.TrainingRun;
 import dev.bfa.kernels.ComputePool;
@@ -287,7 +288,7 @@ final class RunSupport {
             throw new CliException(e.getMessage(), CliException.BAD_DATA, e);
         } catch (Divergence.DivergedException e) {
             throw new CliException(e.getMessage(), CliException.DIVERGED, e);
-        } catch (DirectoryLock.HeldException e) {
+        } catch (DirectoryLock.HeldException | RunWriteException e) {
             throw new CliException(e.getMessage(), CliException.OUTPUT, e);
         } catch (IOException e) {
             throw new CliException(describeFailure(e), CliException.FAILED, e);

@@ -114,15 +114,17 @@ public final class Checkpoint {
      */
     public static void write(Path file, BidirectionalModel model, Header header) throws IOException {
         Path temporary = temporaryOf(file);
-        boolean moved = false;
         try {
             writeTemporary(temporary, model, header);
             AtomicFiles.replace(temporary, file);
-            moved = true;
-        } finally {
-            if (!moved) {
+        } catch (IOException | RuntimeException e) {
+            try {
                 Files.deleteIfExists(temporary);
+            } catch (IOException cleanup) {
+                // what failed first is what the user needs to know
+                e.addSuppressed(cleanup);
             }
+            throw e;
         }
         forceDirectory(file.toAbsolutePath().getParent());
     }

@@ -90,6 +90,69 @@ class DiskSpaceTest {
         assertThat(out).doesNotExist();
     }
 
+    /** train with checkpoints every 10 of 30 steps, --overwrite (the directory holds a prepared fault); stderr of the run's progress in {@code progress}. */
+    private CliRun checkpointed(Path dir, java.io.ByteArrayOutputStream progress) {
+        java.io.PrintStream saved = System.err;
+        System.setErr(new java.io.PrintStream(progress, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            return TinyRuns.run("train", dataDir, dir, "--steps", "30", "--eval-every", "5", "--checkpoint-every", "10",
+                    "--overwrite");
+        } finally {
+            System.setErr(saved);
+        }
+    }
+
+    /**
+     * The checkpoint of step 10 meets a full disk (its temporary file is /dev/full): one warning
+     * line, training goes on, the checkpoint of step 20 is saved, and the run ends as one that never
+     * failed, with no temporary file left.
+     */
+    @Test
+    void aPeriodicCheckpointThatFailsWarnsOnceAndTheRunGoesOn() throws IOException {
+        Path deviceFull = Path.of("/dev/full");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isWritable(deviceFull), "needs Linux's /dev/full");
+        Path reference = runs.resolve("reference");
+        assertThat(checkpointed(reference, new java.io.ByteArrayOutputStream()).exitCode()).isZero();
+
+        Files.createDirectories(out);
+        Files.createSymbolicLink(out.resolve(Experiments.CHECKPOINT + ".tmp"), deviceFull);
+        java.io.ByteArrayOutputStream progress = new java.io.ByteArrayOutputStream();
+        CliRun run = checkpointed(out, progress);
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(progress.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList()).singleElement()
+                .isEqualTo("bfa: cannot write " + out.resolve(Experiments.CHECKPOINT) + " at step 10 (No space left on "
+                        + "device); training goes on and tries again at the next checkpoint; no checkpoint has been "
+                        + "saved yet");
+        assertThat(out.resolve(Experiments.CHECKPOINT + ".tmp")).doesNotExist();
+        SameRun.assertBitIdentical(reference, out);
+    }
+
+    /**
+     * Every checkpoint fails (a directory stands where the temporary file goes): one warning for
+     * them all, then the last one ends the run, exit 4, naming the file and how to continue; once
+     * the cause is gone, --resume finishes the run.
+     */
+    @Test
+    void aFinalCheckpointThatFailsIsExitFourAndTheRunResumes() throws IOException {
+        Path inTheWay = Files.createDirectories(out.resolve(Experiments.CHECKPOINT + ".tmp"));
+        Files.writeString(inTheWay.resolve("keeps-it"), "x");
+        java.io.ByteArrayOutputStream progress = new java.io.ByteArrayOutputStream();
+        CliRun run = checkpointed(out, progress);
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(CliException.OUTPUT);
+        assertThat(progress.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList()).singleElement()
+                .asString().startsWith("bfa: cannot write " + out.resolve(Experiments.CHECKPOINT) + " at step 10 (");
+        assertThat(run.errLines()).singleElement().asString().isEqualTo("bfa train: cannot write "
+                + out.resolve(Experiments.CHECKPOINT) + " at step 30 (Is a directory); no checkpoint "
+                + "has been saved yet; free some space, then continue with --resume");
+        assertThat(out.resolve(Experiments.CHECKPOINT)).doesNotExist();
+
+        Files.delete(inTheWay.resolve("keeps-it"));
+        Files.delete(inTheWay);
+        CliRun resumed = CliRun.of("train", "--resume", out.toString(), "--data-dir", dataDir.toString(), "--quiet");
+        assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+        assertThat(Files.exists(out.resolve(RunFiles.SUMMARY))).isTrue();
+    }
+
     private static long size(Path file) {
         try {
             return Files.size(file);
