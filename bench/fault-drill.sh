@@ -27,19 +27,9 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f s", b - a }'; }
 rows() { if [[ -f $1/metrics.csv ]]; then wc -l < "$1/metrics.csv"; else echo 0; fi; }
 wait_for() { until eval "$1"; do sleep 0.1; done; }
 
-compare() {
-    local dir=$1 size diffs last
-    diff <(rev "$out/whole/metrics.csv" | cut -d, -f3- | rev) <(rev "$dir/metrics.csv" | cut -d, -f3- | rev) >/dev/null \
-        || { echo "$dir: metrics differ"; return 1; }
-    size=$(stat -c %s "$out/whole/model.ckpt")
-    [[ $size == $(stat -c %s "$dir/model.ckpt") ]] || { echo "$dir: model.ckpt sizes differ"; return 1; }
-    # cmp -l lists differing bytes by 1-based offset: all must be in the header (its first KiB or
-    # two) or the 8-byte checksum at the end, never in the model memory between them.
-    diffs=$({ cmp -l "$out/whole/model.ckpt" "$dir/model.ckpt" || true; } | awk -v s="$size" '$1 <= s - 8 { print $1 }' | sort -n)
-    last=$(tail -n1 <<< "${diffs:-0}")
-    (( last <= 2048 )) || { echo "$dir: model memory differs at byte $last"; return 1; }
-    echo "$dir: same as whole (metrics but the wall-clock columns; model memory: the $size-byte files differ only in the header's wall-clock fields and the checksum)"
-}
+# shellcheck source=bench/same-run.sh
+source bench/same-run.sh
+compare() { same_run "$out/whole" "$1"; }
 
 t=$(now)
 ./bfa "${args[@]}" --out "$out/whole"

@@ -15,11 +15,16 @@ final class CheckpointOptions {
             + "later from model.ckpt).")
     boolean noSafetensors;
 
+    /** Whether a finished run writes model.safetensors. */
+    boolean exportsWeights() {
+        return !noSafetensors;
+    }
+
     /** Checkpoints every --checkpoint-every steps (or at the end only), stopping when {@code stop} says. */
     TrainingRun.Control control(BooleanSupplier stop) {
         if (every != null && every < 1) {
             throw new CliException("--checkpoint-every " + every + " must be at least 1 step", CliException.USAGE);
         }
-        return new TrainingRun.Control(every == null ? 0 : every, stop, !noSafetensors);
+        return new TrainingRun.Control(every == null ? 0 : every, stop, exportsWeights());
     }
 }

@@ -9,16 +9,20 @@ package dev.bfa.cli;
  * <table>
  *   <caption>bfa exit codes</caption>
  *   <tr><td>0</td><td>success</td></tr>
- *   <tr><td>{@value #FAILED}</td><td>the run failed (an I/O error while running, or an internal error)</td></tr>
+ *   <tr><td>{@value #FAILED}</td><td>the run failed (an I/O error other than writing the run, or an internal error)</td></tr>
  *   <tr><td>{@value #USAGE}</td><td>invalid usage: unknown command or option, a bad option value</td></tr>
  *   <tr><td>{@value #BAD_DATA}</td><td>a dataset file is missing, unreadable or malformed, or cannot be fetched</td></tr>
- *   <tr><td>{@value #OUTPUT}</td><td>the output directory holds another run, is not a directory, or is not writable</td></tr>
+ *   <tr><td>{@value #OUTPUT}</td><td>the output directory holds another run, another run is training in it, is not
+ *       a directory or not writable, lacks the disk space the run needs, or a file of the run could not be
+ *       written (a full disk: free space, then --resume)</td></tr>
  *   <tr><td>{@value #NO_MEMORY}</td><td>the run needs more memory than the machine has available</td></tr>
  *   <tr><td>{@value #BAD_RUN_FILE}</td><td>a checkpoint or run file (model.ckpt, config.json) is missing or malformed</td></tr>
  *   <tr><td>{@value #DIVERGED}</td><td>the run diverged (NaN or infinity); its last good checkpoint is kept</td></tr>
  *   <tr><td>{@value #CELLS_FAILED}</td><td>a sweep ran, but some of its cells failed</td></tr>
  *   <tr><td>{@value #CLUSTER}</td><td>a Slurm command is missing or failed (sbatch, scontrol)</td></tr>
+ *   <tr><td>130, 143</td><td>stopped by SIGINT or SIGTERM after saving a checkpoint ({@code StopOnSignal})</td></tr>
  * </table>
+ * The launcher {@code ./bfa} exits 2 when it finds no JDK 25 and 1 when building the jar fails.
  */
 public final class CliException extends RuntimeException {
     public static final int FAILED = 1;

@@ -5,9 +5,9 @@ import dev.bfa.kernels.ComputePool;
 import dev.bfa.kernels.KernelProvider;
 import dev.bfa.kernels.Kernels;
 import dev.bfa.report.Provenance;
+import dev.bfa.text.UserText;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -116,7 +116,7 @@ public final class InfoCommand implements Callable<Integer> {
         rows.put("simd", (info.simd() ? "yes" : "no") + " (" + info.reason() + ")");
         info.blocking().ifPresent(b -> rows.put("gemm blocking",
                 "mr=" + b.mr() + " nr=" + b.nr() + " kc=" + b.kc() + " mc=" + b.mc() + " nc=" + b.nc()));
-        rows.put("max heap", humanBytes(info.maxHeapBytes()));
+        rows.put("max heap", UserText.bytes(info.maxHeapBytes()));
 
         int width = rows.keySet().stream().mapToInt(String::length).max().orElse(0) + 2;
         StringBuilder text = new StringBuilder();
@@ -176,19 +176,5 @@ public final class InfoCommand implements Callable<Integer> {
         }).orElse(null));
         root.put("max_heap_bytes", info.maxHeapBytes());
         return root;
-    }
-
-    static String humanBytes(long bytes) {
-        if (bytes == Long.MAX_VALUE) {
-            return "unlimited";
-        }
-        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
-        double value = bytes;
-        int unit = 0;
-        while (value >= 1024 && unit < units.length - 1) {
-            value /= 1024;
-            unit++;
-        }
-        return unit == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
     }
 }

@@ -1,6 +1,7 @@
 package dev.bfa.cli;
 
 import dev.bfa.data.Dataset;
+import dev.bfa.experiment.DiskPlan;
 import dev.bfa.experiment.Experiments;
 import dev.bfa.kernels.ComputePool;
 import dev.bfa.kernels.KernelProvider;
@@ -100,6 +101,18 @@ public final class ReproduceCommand implements Callable<Integer> {
             }
             RunSupport.checkMemory(modes.stream().map(base::withMode).toList(), forward, reverse,
                     RunSupport.SMALLER_RUN);
+            // Every mode's files stay once it is done, so they add up; a finished mode writes nothing more.
+            RunSupport.checkDisk(dir, () -> {
+                List<DiskPlan> plans = new ArrayList<>();
+                for (Mode mode : modes) {
+                    Path modeDir = dir.resolve(mode.cliName());
+                    if (stored == null || !Files.exists(modeDir.resolve(RunFiles.SUMMARY))) {
+                        plans.add(DiskPlan.of(base.withMode(mode), forward, reverse, checkpoints.exportsWeights(),
+                                modeDir));
+                    }
+                }
+                return plans;
+            }, stored == null ? RunSupport.FREE_SPACE_OR_ELSEWHERE : RunSupport.FREE_SPACE_TO_RESUME);
             if (stored == null) {
                 RunSupport.createOutput(dir);
             }

@@ -7,13 +7,18 @@ import dev.bfa.data.Dataset;
 import dev.bfa.data.DatasetId;
 import dev.bfa.data.FetchException;
 import dev.bfa.experiment.Checkpoint.CheckpointException;
+import dev.bfa.experiment.DirectoryLock;
+import dev.bfa.experiment.DiskPlan;
 import dev.bfa.experiment.Experiments;
+import dev.bfa.experiment.RunWriteException;
+import dev.bfa.experiment.SafetensorsExport;
 import dev.bfa.experiment.TrainingRun;
 import dev.bfa.kernels.ComputePool;
 import dev.bfa.report.Progress;
 import dev.bfa.report.ReportException;
 import dev.bfa.training.Divergence;
 import dev.bfa.report.RunFiles;
+import dev.bfa.text.UserText;
 import dev.bfa.training.RunConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,13 +31,13 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
- * What train, reproduce and eval share: loading data, checking memory and the output directory,
+ * What train, reproduce and eval share: loading data, checking memory, disk space and the output directory,
  * progress, and turning failures into one-line errors with their exit codes ({@link CliException}).
  *
  * <p>The training commands check in this order, so that a run that cannot start leaves nothing
  * behind: options, the output directory ({@link #checkOutput}, which creates nothing), the data,
- * the memory the run needs ({@link #checkMemory}); only then is the output directory created
- * ({@link #createOutput}) and training started.
+ * the memory the run needs ({@link #checkMemory}), the disk space it needs ({@link #checkDisk});
+ * only then is the output directory created ({@link #createOutput}) and training started.
  */
 final class RunSupport {
     private RunSupport() {
@@ -96,10 +101,7 @@ final class RunSupport {
                         CliException.OUTPUT);
             }
         }
-        Path existing = dir.toAbsolutePath();
-        while (!Files.exists(existing)) {
-            existing = existing.getParent();
-        }
+        Path existing = nearestExisting(dir);
         if (!Files.isDirectory(existing)) {
             throw new CliException("cannot create --out " + dir + ": " + existing + " is not a directory",
                     CliException.OUTPUT);
@@ -115,22 +117,8 @@ final class RunSupport {
             Files.createDirectories(dir);
             Files.delete(Files.createTempFile(dir, ".bfa-write-check", null));
         } catch (IOException e) {
-            throw new CliException("--out " + dir + " is not writable (" + describe(e) + ")", CliException.OUTPUT, e);
+            throw new CliException("--out " + dir + " is not writable (" + UserText.reason(e) + ")", CliException.OUTPUT, e);
         }
-    }
-
-    /** The operating system's reason, not the path that java.nio puts in the message. */
-    private static String describe(IOException e) {
-        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
-            return fs.getReason();
-        }
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof java.nio.file.NoSuchFileException) {
-            return "the file system refused to create it";
-        }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /** The checkpoint a command's RUN argument names: RUN/model.ckpt for a directory, else RUN itself. */
@@ -162,8 +150,8 @@ final class RunSupport {
                     .max(java.util.Comparator.comparingLong(TrainingRun.MemoryPlan::toAllocate))
                     .orElseThrow();
         } catch (ArithmeticException e) {
-            throw new CliException("the run needs more than " + InfoCommand.humanBytes(Long.MAX_VALUE - 1)
-                    + " of memory, but only " + InfoCommand.humanBytes(available) + " is available; " + remedy,
+            throw new CliException("the run needs more than " + UserText.bytes(Long.MAX_VALUE - 1)
+                    + " of memory, but only " + UserText.bytes(available) + " is available; " + remedy,
                     CliException.NO_MEMORY, e);
         }
         long needed;
@@ -173,16 +161,73 @@ final class RunSupport {
             needed = Long.MAX_VALUE;
         }
         if (needed > available) {
-            String each = InfoCommand.humanBytes(largest.toAllocate());
-            throw new CliException((concurrent > 1 ? concurrent + " runs at once need " + InfoCommand.humanBytes(needed)
+            String each = UserText.bytes(largest.toAllocate());
+            throw new CliException((concurrent > 1 ? concurrent + " runs at once need " + UserText.bytes(needed)
                     + " of memory, each " + each : "the run needs " + each + " of memory") + " ("
-                    + InfoCommand.humanBytes(largest.parameterBytes()) + " parameters, "
-                    + InfoCommand.humanBytes(largest.optimizerBytes()) + " optimiser state, "
-                    + InfoCommand.humanBytes(largest.activationBytes()) + " activations) besides the "
-                    + InfoCommand.humanBytes(largest.datasetBytes()) + " of data already loaded, but only "
-                    + InfoCommand.humanBytes(available) + " is available; " + remedy, CliException.NO_MEMORY);
+                    + UserText.bytes(largest.parameterBytes()) + " parameters, "
+                    + UserText.bytes(largest.optimizerBytes()) + " optimiser state, "
+                    + UserText.bytes(largest.activationBytes()) + " activations) besides the "
+                    + UserText.bytes(largest.datasetBytes()) + " of data already loaded, but only "
+                    + UserText.bytes(available) + " is available; " + remedy, CliException.NO_MEMORY);
         }
     }
+
+    /**
+     * Fails, before anything is written, when the runs of {@code plans}, all writing under
+     * {@code dir}, need more disk space than is free there (to this process: root's reserve is not
+     * counted); says how much they need and what for, then {@code remedy}.
+     */
+    static void checkDisk(Path dir, IoBody<List<DiskPlan>> plans, String remedy) {
+        List<DiskPlan> planned = reportingFailures(plans);
+        long free;
+        try {
+            free = Files.getFileStore(nearestExisting(dir)).getUsableSpace();
+        } catch (IOException e) {
+            throw new CliException(dir + ": cannot tell the free disk space (" + UserText.reason(e) + ")",
+                    CliException.OUTPUT, e);
+        }
+        long needed = 0;
+        long checkpoints = 0;
+        long weights = 0;
+        long records = 0;
+        long replaced = 0;
+        try {
+            for (DiskPlan plan : planned) {
+                needed = Math.addExact(needed, plan.needed());
+                checkpoints = Math.addExact(checkpoints, plan.checkpointBytes());
+                weights = Math.addExact(weights, plan.weightsBytes());
+                records = Math.addExact(records, plan.recordBytes());
+                replaced = Math.addExact(replaced, plan.replacedBytes());
+            }
+        } catch (ArithmeticException e) {
+            needed = Long.MAX_VALUE;
+        }
+        if (needed > free) {
+            String runs = planned.size() > 1 ? planned.size() + " runs" : "the run";
+            throw new CliException(dir + ": " + runs + " need" + (planned.size() > 1 ? "" : "s") + " "
+                    + UserText.bytes(needed) + " of disk space (" + Experiments.CHECKPOINT + " "
+                    + UserText.bytes(checkpoints) + ", twice while a new one replaces it"
+                    + (weights > 0 ? "; " + SafetensorsExport.FILE + " " + UserText.bytes(weights) : "")
+                    + "; metrics, figures and report " + UserText.bytes(records)
+                    + (replaced > 0 ? "; less " + UserText.bytes(replaced) + " of files it replaces" : "")
+                    + ") but only " + UserText.bytes(free) + " is free there; " + remedy, CliException.OUTPUT);
+        }
+    }
+
+    /** {@code path}, or its nearest parent that exists: where a directory not created yet will be. */
+    private static Path nearestExisting(Path path) {
+        Path existing = path.toAbsolutePath();
+        while (!Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        return existing;
+    }
+
+    /** What to do about a new run too large for the disk. */
+    static final String FREE_SPACE_OR_ELSEWHERE = "free some space or choose another --out";
+
+    /** What to do about a resumed run too large for the space left on its disk. */
+    static final String FREE_SPACE_TO_RESUME = "free some space, then resume again";
 
     /**
      * Memory available to a new allocation: Linux's MemAvailable (free memory plus what the page
@@ -243,6 +288,8 @@ final class RunSupport {
             throw new CliException(e.getMessage(), CliException.BAD_DATA, e);
         } catch (Divergence.DivergedException e) {
             throw new CliException(e.getMessage(), CliException.DIVERGED, e);
+        } catch (DirectoryLock.HeldException | RunWriteException e) {
+            throw new CliException(e.getMessage(), CliException.OUTPUT, e);
         } catch (IOException e) {
             throw new CliException(describeFailure(e), CliException.FAILED, e);
         } catch (UncheckedIOException e) {

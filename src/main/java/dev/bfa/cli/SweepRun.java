@@ -2,6 +2,7 @@ package dev.bfa.cli;
 
 import dev.bfa.data.Dataset;
 import dev.bfa.experiment.DirectoryLock;
+import dev.bfa.experiment.DiskPlan;
 import dev.bfa.sweep.LocalExecutor;
 import dev.bfa.sweep.SlurmExecutor;
 import dev.bfa.sweep.Sweep;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +47,7 @@ final class SweepRun {
                 return 0;
             }
             checkMemory(sweep, data, local.jobs());
+            checkDisk(sweep, data, toRun, local.jobs());
             try (StopOnSignal stop = StopOnSignal.install()) {
                 LocalExecutor.Outcome outcome = RunSupport.reportingFailures(() -> local.run(sweep, toRun,
                         new SweepCellRunner(sweep, data, stop, quiet), stop, err));
@@ -138,6 +141,23 @@ final class SweepRun {
         }
         return new SlurmExecutor.Launch(Path.of(System.getProperty("java.home"), "bin", "java"), options, classPath,
                 Main.class.getName());
+    }
+
+    /**
+     * Fails before anything runs when the {@code concurrent} largest of the cells to run do not fit on
+     * the sweep's disk: the cells that run at once are the ones whose checkpoints are replaced at once.
+     */
+    static void checkDisk(Sweep sweep, SweepData data, List<Sweep.PlannedCell> toRun, int concurrent) {
+        RunSupport.checkDisk(sweep.directory(), () -> {
+            List<DiskPlan> plans = new ArrayList<>();
+            for (Sweep.PlannedCell cell : toRun) {
+                RunConfig config = cell.config();
+                plans.add(DiskPlan.of(config, data.get(config.forwardDataset()), data.get(config.reverseDataset()),
+                        true, sweep.runDirectory(cell)));
+            }
+            plans.sort(Comparator.comparingLong(DiskPlan::needed).reversed());
+            return plans.subList(0, Math.min(concurrent, plans.size()));
+        }, "free some space or run fewer --jobs");
     }
 
     /** Fails before anything runs when {@code concurrent} of the sweep's largest cells do not fit in memory. */

@@ -2,6 +2,7 @@ package dev.bfa.cli;
 
 import dev.bfa.data.Dataset;
 import dev.bfa.experiment.Checkpoint;
+import dev.bfa.experiment.DiskPlan;
 import dev.bfa.experiment.Experiments;
 import dev.bfa.kernels.ComputePool;
 import dev.bfa.kernels.KernelProvider;
@@ -72,6 +73,8 @@ public final class TrainCommand implements Callable<Integer> {
              Dataset reverse = RunSupport.load(options.reverse, data.resolve())) {
             RunConfig config = options.toConfig(parsedMode, DEFAULT_STEPS, forward.train().count());
             RunSupport.checkMemory(List.of(config), forward, reverse, RunSupport.SMALLER_RUN);
+            RunSupport.checkDisk(dir, () -> List.of(DiskPlan.of(config, forward, reverse, checkpoints.exportsWeights(),
+                    dir)), RunSupport.FREE_SPACE_OR_ELSEWHERE);
             RunSupport.createOutput(dir);
             try (ComputePool pool = ComputePool.create(config.threads());
                  StopOnSignal stop = StopOnSignal.install()) {
@@ -98,6 +101,8 @@ public final class TrainCommand implements Callable<Integer> {
                     config, forward.train().count(),
                     resume.resolve(RunFiles.CONFIG));
             RunSupport.checkMemory(List.of(config), forward, reverse, RunSupport.SMALLER_RUN);
+            RunSupport.checkDisk(resume, () -> List.of(DiskPlan.of(config, forward, reverse,
+                    checkpoints.exportsWeights(), resume)), RunSupport.FREE_SPACE_TO_RESUME);
             Path checkpoint = resume.resolve(Experiments.CHECKPOINT);
             long from = Files.exists(checkpoint)
                     ? RunSupport.reportingFailures(() -> Checkpoint.verify(checkpoint)).step() : 0;

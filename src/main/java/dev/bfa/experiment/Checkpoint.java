@@ -3,6 +3,7 @@ package dev.bfa.experiment;
 import dev.bfa.data.BatchSampler;
 import dev.bfa.model.BidirectionalModel;
 import dev.bfa.model.BidirectionalModel.ModelSpec;
+import dev.bfa.report.AtomicFiles;
 import dev.bfa.text.UserText;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -15,10 +16,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
@@ -39,7 +38,8 @@ import java.util.zip.CRC32C;
  * All numbers big-endian; the memory bytes in the machine's native order (a checkpoint moves between
  * machines of the same byte order). Written to a temporary file, forced to disk, renamed over the
  * old checkpoint, then the directory is forced too, so that a crash at any moment leaves either the
- * old checkpoint or the new one. Version 1 (no progress record) is still read, as a checkpoint at
+ * old checkpoint or the new one; a write that fails (a full disk) removes its temporary file and
+ * leaves the old checkpoint as it was. Version 1 (no progress record) is still read, as a checkpoint at
  * an evaluation point, where the interval sums are empty.
  *
  * <p>Reading never trusts a length in the file: every one is checked against the file's real size
@@ -108,8 +108,33 @@ public final class Checkpoint {
         return a.inputs() + "-" + a.width() + "x" + a.depth() + "-" + a.classes();
     }
 
+    /**
+     * Replaces {@code file} with the checkpoint of {@code model} at {@code header}. If anything fails
+     * (a full disk, an I/O error), the temporary file is removed and {@code file} is as it was.
+     */
     public static void write(Path file, BidirectionalModel model, Header header) throws IOException {
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+        Path temporary = temporaryOf(file);
+        try {
+            writeTemporary(temporary, model, header);
+            AtomicFiles.replace(temporary, file);
+        } catch (IOException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(temporary);
+            } catch (IOException cleanup) {
+                // what failed first is what the user needs to know
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+        forceDirectory(file.toAbsolutePath().getParent());
+    }
+
+    /** Where {@link #write} puts the new checkpoint before it replaces {@code file}. */
+    public static Path temporaryOf(Path file) {
+        return file.resolveSibling(file.getFileName() + ".tmp");
+    }
+
+    private static void writeTemporary(Path temporary, BidirectionalModel model, Header header) throws IOException {
         CRC32C crc = new CRC32C();
         try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
@@ -125,12 +150,28 @@ public final class Checkpoint {
             }
             channel.force(true);
         }
-        try {
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-        forceDirectory(file.toAbsolutePath().getParent());
+    }
+
+    /** The size of the file {@link #write} writes for {@code model} at {@code header}. */
+    public static long fileSize(BidirectionalModel model, Header header) throws IOException {
+        return fileSize(headerBytes(header).length, model.parameterMemory().byteSize(),
+                model.stateMemory().byteSize());
+    }
+
+    /**
+     * The size of a checkpoint of a model of {@code spec} in a run of {@code configJson}, from the
+     * shapes alone, before the model exists: the header's other fields have fixed sizes.
+     */
+    public static long fileSize(ModelSpec spec, String configJson) throws IOException {
+        BatchSampler.State anyOrder = new BatchSampler.State(0, 1, 0, 0);
+        BidirectionalModel.MemoryNeed need = BidirectionalModel.memoryNeed(spec);
+        return fileSize(headerBytes(new Header(identity(spec), configJson, 0, anyOrder, anyOrder)).length,
+                need.parameterBytes(), need.stateBytes());
+    }
+
+    /** The header, each memory section after its length, and the checksum. */
+    private static long fileSize(long headerBytes, long parameterBytes, long stateBytes) {
+        return Math.addExact(headerBytes + 3L * Long.BYTES, Math.addExact(parameterBytes, stateBytes));
     }
 
     private static byte[] headerBytes(Header header) throws IOException {

@@ -43,7 +43,7 @@ public final class DirectoryLock implements AutoCloseable {
         if (lock == null) {
             channel.close();
             throw new HeldException(directory + ": another bfa run is training in this directory; wait for it to "
-                    + "finish or stop it (Ctrl-C saves a checkpoint) before resuming");
+                    + "finish or stop it (Ctrl-C saves a checkpoint) first");
         }
         return new DirectoryLock(channel, lock);
     }

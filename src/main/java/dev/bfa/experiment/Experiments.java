@@ -8,10 +8,12 @@ import dev.bfa.report.CombinedReport;
 import dev.bfa.report.Progress;
 import dev.bfa.report.RunFiles;
 import dev.bfa.report.RunSummary;
+import dev.bfa.text.UserText;
 import dev.bfa.training.Divergence.DivergedException;
 import dev.bfa.training.EvaluationPoint;
 import dev.bfa.training.RunConfig;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -150,6 +152,11 @@ public final class Experiments {
                 checkpointStep)) {
             try {
                 body.run(recorder);
+            } catch (UncheckedIOException e) {
+                if (e.getCause() instanceof RunWriteException failed) {
+                    throw failed;
+                }
+                throw e;
             } catch (DivergedException e) {
                 throw new DivergedException(e.step(), e.getMessage() + "; " + (recorder.checkpointStep() >= 0
                         ? "the last good checkpoint, of step " + recorder.checkpointStep() + ", is kept in "
@@ -161,8 +168,15 @@ public final class Experiments {
             return new Outcome(null, run.points(), run.completedSteps());
         }
         double wall = wholeRun ? (System.nanoTime() - start) / 1e9 : Double.NaN;
-        return new Outcome(RunFiles.finish(directory, config, run.points(), wall, run.provenance()), run.points(),
-                run.completedSteps());
+        RunSummary summary;
+        try {
+            summary = RunFiles.finish(directory, config, run.points(), wall, run.provenance());
+        } catch (IOException e) {
+            throw new RunWriteException(directory + ": cannot write the summary, figures and report ("
+                    + UserText.reason(e) + "); the final checkpoint is saved; free some space, then continue with "
+                    + "--resume", e);
+        }
+        return new Outcome(summary, run.points(), run.completedSteps());
     }
 
     /** Runs every mode of {@code modes} into {@code directory}/MODE/, then the combined report in {@code directory}. */

@@ -40,11 +40,29 @@ public final class SafetensorsExport {
     /** The file a finished run writes beside model.ckpt. */
     public static final String FILE = "model.safetensors";
 
+    /** A bound on the header's metadata: its text is fixed but for dataset names, sizes and the build. */
+    private static final long METADATA_BYTES = 4096;
+    /** A bound on one tensor's header entry, {@code "F.layers.9.feedback":{"dtype":..."data_offsets":[...]}}. */
+    private static final long ENTRY_BYTES = 256;
+
     private SafetensorsExport() {
     }
 
     /** What a reader needs besides the tensors to run the networks: their inputs' standardisation. */
     public record Inputs(Normalization forward, Normalization reverse) {
+    }
+
+    /**
+     * At most the size of the file {@link #write} writes for a model of {@code spec}, from the shapes:
+     * every tensor is a view of one stored matrix, and a matrix is written at most twice (once for each
+     * network that reads it), so the data is at most twice the parameter memory; the header holds
+     * {@link #METADATA_BYTES} of metadata and at most {@link #ENTRY_BYTES} per tensor (its entry and
+     * its name in the tied groups), for at most three tensors (weight, bias, feedback) per layer.
+     */
+    public static long maxFileSize(BidirectionalModel.ModelSpec spec) {
+        long tensors = 2L * 3 * spec.layers();
+        return Math.addExact(Math.multiplyExact(2, BidirectionalModel.memoryNeed(spec).parameterBytes()),
+                Long.BYTES + METADATA_BYTES + tensors * ENTRY_BYTES);
     }
 
     /** Writes {@code model} (trained by {@code config} to {@code step}) to {@code file}, replacing it atomically. */

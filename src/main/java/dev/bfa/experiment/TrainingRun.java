@@ -46,8 +46,11 @@ public final class TrainingRun {
         default void evaluated(EvaluationPoint point) {
         }
 
-        /** A finite, consistent state to save; {@code model} holds its memory. */
-        default void checkpoint(BidirectionalModel model, Checkpoint.Header header) {
+        /**
+         * A finite, consistent state to save; {@code model} holds its memory. {@code last}: the run
+         * ends after it (its last step, or a stop), so no later checkpoint can stand in for it.
+         */
+        default void checkpoint(BidirectionalModel model, Checkpoint.Header header, boolean last) {
         }
 
         /** Called once training is over (not after a stop), with the model still open. */
@@ -302,7 +305,7 @@ public final class TrainingRun {
                     if (!evaluation) {
                         Divergence.checkMemory(step, model);
                     }
-                    listener.checkpoint(model, header(model));
+                    listener.checkpoint(model, header(model), stop || step == config.steps());
                 }
                 if (stop && step < config.steps()) {
                     stopped = true;

@@ -40,17 +40,22 @@ public final class AtomicFiles {
             try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.WRITE)) {
                 out.write(bytes);
             }
-            try {
-                Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                // Some file systems (rare network mounts) cannot rename atomically: still replace.
-                Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
-            }
+            replace(temp, absolute);
             moved = true;
         } finally {
             if (!moved) {
                 Files.deleteIfExists(temp);
             }
+        }
+    }
+
+    /** Renames {@code temp} over {@code target} in one atomic step where the file system can. */
+    public static void replace(Path temp, Path target) throws IOException {
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            // Some file systems (rare network mounts) cannot rename atomically: still replace.
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

@@ -188,6 +188,16 @@ public final class Progress implements AutoCloseable {
         line(text);
     }
 
+    /** Prints a line of text that must be seen: as {@link #message}, but even when the display is quiet. */
+    public void warning(String text) {
+        if (display == Display.QUIET) {
+            out.println(text);
+            out.flush();
+        } else {
+            line(text);
+        }
+    }
+
     private void line(String text) {
         if (display == Display.TERMINAL) {
             terminal.printAbove(text);

@@ -1,5 +1,9 @@
 package dev.bfa.text;
 
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.Function;
@@ -12,7 +16,8 @@ import java.util.stream.Collectors;
  * a message that printed them raw would break into several lines or show something other than
  * what the file holds. So every character that is not plainly printable is written as a Java-style
  * escape (and the backslash doubled, so that an escape shown is never the user's own text), and
- * long values are cut, keeping the message readable.
+ * long values are cut, keeping the message readable. Sizes and the reasons of failed file
+ * operations are shown here too, the same way in every message.
  */
 public final class UserText {
     /** Code points of a value shown before it is cut. */
@@ -61,6 +66,38 @@ public final class UserText {
             count++;
         }
         return shown.toString();
+    }
+
+    /** A size for a message: bytes below 1 KiB, else one decimal in KiB, MiB, GiB or TiB; "unlimited" for Long.MAX_VALUE. */
+    public static String bytes(long bytes) {
+        if (bytes == Long.MAX_VALUE) {
+            return "unlimited";
+        }
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
+        double value = bytes;
+        int unit = 0;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return unit == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+    }
+
+    /**
+     * The operating system's reason a file operation failed ("No space left on device"), without
+     * the path that java.nio puts in the message: the message names the file itself.
+     */
+    public static String reason(IOException e) {
+        if (e instanceof FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason();
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "the file system refused to create it";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     private static void appendShown(StringBuilder shown, int codePoint) {

@@ -10,6 +10,8 @@ import dev.bfa.data.DatasetId;
 import dev.bfa.data.IdxReader;
 import dev.bfa.data.TestFiles;
 import dev.bfa.experiment.Checkpoint;
+import dev.bfa.experiment.DirectoryLock;
+import dev.bfa.experiment.Experiments;
 import dev.bfa.kernels.Activation;
 import dev.bfa.model.Architecture;
 import dev.bfa.model.BidirectionalModel;
@@ -290,6 +292,32 @@ class BadInputTest {
         assertThat(overwrite.exitCode()).as(overwrite.err()).isZero();
     }
 
+    /**
+     * A directory another run is training in is one kind of fault, exit 4, whichever way it is
+     * reached: a new run into it (refused as holding a run, or with --overwrite by its lock) and a
+     * --resume of it; the run in it keeps its files.
+     */
+    @Test
+    void aDirectoryInUseByAnotherRunIsExitFourWithOrWithoutOverwrite() throws IOException {
+        CliRun first = TinyRuns.run("train", dataDir, out);
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        byte[] checkpoint = Files.readAllBytes(out.resolve(Experiments.CHECKPOINT));
+        try (DirectoryLock training = DirectoryLock.acquire(out)) {
+            for (CliRun run : List.of(TinyRuns.run("train", dataDir, out), TinyRuns.run("train", dataDir, out,
+                    "--overwrite"), CliRun.of("train", "--resume", out.toString(), "--data-dir", dataDir.toString(),
+                    "--quiet"))) {
+                assertThat(run.exitCode()).as(run.err()).isEqualTo(CliException.OUTPUT);
+                // (--resume says first at which step it would resume)
+                assertThat(run.errLines()[run.errLines().length - 1]).as(run.err()).startsWith("bfa train: ")
+                        .contains(out.toString()).doesNotContain("Exception");
+            }
+            assertThat(TinyRuns.run("train", dataDir, out, "--overwrite").errLines()).singleElement().asString()
+                    .isEqualTo("bfa train: " + out + ": another bfa run is training in this directory; wait for it to "
+                            + "finish or stop it (Ctrl-C saves a checkpoint) first");
+        }
+        assertThat(Files.readAllBytes(out.resolve(Experiments.CHECKPOINT))).isEqualTo(checkpoint);
+    }
+
     @Test
     void anOutputPathThatIsAFileOrUnderAFile() throws IOException {
         Path file = Files.writeString(runs.resolve("notes.txt"), "not a directory");
@@ -303,13 +331,14 @@ class BadInputTest {
                 + " is not a directory");
     }
 
+    /** /proc has no space for files: the disk-space check refuses it before the directory is tried. */
     @Test
     void anOutputDirectoryThatCannotBeWritten() {
         // Root may write through any permission bits, but not into /proc.
         assumeTrue(Files.isDirectory(Path.of("/proc/self")), "needs Linux's /proc");
         out = Path.of("/proc/bfa-bad-input-test");
-        assertThat(fails(CliException.OUTPUT)).isEqualTo("bfa train: --out " + out + " is not writable (the file"
-                + " system refused to create it)");
+        assertThat(fails(CliException.OUTPUT)).startsWith("bfa train: " + out + ": the run needs ")
+                .endsWith(" but only 0 B is free there; free some space or choose another --out");
     }
 
     // ---- --verbose and eval -----------------------------------------------------------------------

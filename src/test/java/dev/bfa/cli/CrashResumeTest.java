@@ -91,7 +91,7 @@ class CrashResumeTest {
         await(child, dir, "its first checkpoint", () -> Files.exists(dir.resolve(Experiments.CHECKPOINT)));
         // A second process cannot resume the run while the first is still training it.
         CliRun meanwhile = CliRun.of("train", "--resume", dir.toString(), "--data-dir", data.toString(), "--quiet");
-        assertThat(meanwhile.exitCode()).isEqualTo(CliException.FAILED);
+        assertThat(meanwhile.exitCode()).isEqualTo(CliException.OUTPUT);
         assertThat(meanwhile.errLines()[meanwhile.errLines().length - 1])
                 .contains(dir + ": another bfa run is training in this directory");
         assertThat(child.isAlive()).as("the first run was still training").isTrue();

@@ -56,11 +56,4 @@ class InfoCommandTest {
                 b -> assertThat(text).contains("gemm blocking").contains("kc=" + b.kc()),
                 () -> assertThat(text).doesNotContain("gemm blocking"));
     }
-
-    @Test
-    void formatsHeapSizes() {
-        assertThat(InfoCommand.humanBytes(512)).isEqualTo("512 B");
-        assertThat(InfoCommand.humanBytes(3L << 30)).isEqualTo("3.0 GiB");
-        assertThat(InfoCommand.humanBytes(Long.MAX_VALUE)).isEqualTo("unlimited");
-    }
 }

@@ -2,6 +2,7 @@ package dev.bfa.experiment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.bfa.data.BatchSampler;
 import dev.bfa.kernels.Activation;
@@ -22,6 +23,7 @@ import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The checkpoint file: every byte back, and every kind of damage refused before the model is touched. */
@@ -65,6 +67,44 @@ class CheckpointTest {
             assertThat(loaded.parameterMemory().mismatch(expected.parameterMemory())).isEqualTo(-1);
             assertThat(loaded.stateMemory().mismatch(expected.stateMemory())).isEqualTo(-1);
         }
+    }
+
+    /** The size known before training (the disk-space check) is the size written, in every mode. */
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void theSizeFromTheShapesIsTheSizeWritten(Mode mode) throws IOException {
+        ModelSpec spec = new ModelSpec(mode, new Architecture(20, 16, 3, 5), new Architecture(12, 16, 3, 5),
+                Activation.RELU, 7);
+        Checkpoint.Header header = new Checkpoint.Header(Checkpoint.identity(spec), "{\"mode\":\"" + mode + "\"}", 42,
+                HEADER.forwardSampler(), HEADER.reverseSampler(), HEADER.progress());
+        Path file = dir.resolve(mode.cliName() + ".ckpt");
+        try (BidirectionalModel model = scribbled(spec, 1)) {
+            Checkpoint.write(file, model, header);
+            assertThat(Checkpoint.fileSize(model, header)).isEqualTo(Files.size(file));
+        }
+        assertThat(Checkpoint.fileSize(spec, header.configJson())).isEqualTo(Files.size(file));
+    }
+
+    /**
+     * A disk that fills up in the middle of the write (the temporary file is /dev/full, which
+     * refuses every write with ENOSPC): the temporary file is removed, the checkpoint before it is
+     * untouched, and the failure says why.
+     */
+    @Test
+    void aFailedWriteLeavesNoTemporaryFileAndTheLastCheckpointIntact() throws IOException {
+        Path deviceFull = Path.of("/dev/full");
+        assumeTrue(Files.isWritable(deviceFull), "needs Linux's /dev/full");
+        Path file = written();
+        byte[] before = Files.readAllBytes(file);
+        Path temporary = Checkpoint.temporaryOf(file);
+        Files.createSymbolicLink(temporary, deviceFull);
+        try (BidirectionalModel model = scribbled(SPEC, 2)) {
+            assertThatThrownBy(() -> Checkpoint.write(file, model, HEADER)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("No space left on device");
+        }
+        assertThat(temporary).doesNotExist();
+        assertThat(deviceFull).exists();
+        assertThat(Files.readAllBytes(file)).isEqualTo(before);
     }
 
     /** One flipped bit in the header, either memory section or the checksum itself. */

@@ -67,4 +67,19 @@ class UserTextTest {
             }
         }
     }
+
+    @Test
+    void formatsSizes() {
+        assertThat(UserText.bytes(512)).isEqualTo("512 B");
+        assertThat(UserText.bytes(3L << 30)).isEqualTo("3.0 GiB");
+        assertThat(UserText.bytes(Long.MAX_VALUE)).isEqualTo("unlimited");
+    }
+
+    @Test
+    void aFailedFileOperationIsShownByItsReasonWithoutThePath() {
+        assertThat(UserText.reason(new java.nio.file.FileSystemException("/x/model.ckpt.tmp", null,
+                "No space left on device"))).isEqualTo("No space left on device");
+        assertThat(UserText.reason(new java.nio.file.AccessDeniedException("/x"))).isEqualTo("permission denied");
+        assertThat(UserText.reason(new java.io.IOException("Input/output error"))).isEqualTo("Input/output error");
+    }
 }
