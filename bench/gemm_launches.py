@@ -2,7 +2,7 @@
 """Fresh JVMs one after another, each timing turns of one GEMM shape (bfa's GemmTurns).
 
 Shows whether a machine's speed holds across JVMs and within one: each line is one JVM, each
-number one turn's GFLOP/s. docs/performance.md ("The machine's two speeds") uses it.
+number one turn's GFLOP/s. Listed in docs/performance.md ("How to measure").
 
     python3 bench/gemm_launches.py --jvms 5 --shape 128x1024x1024 --op NN [--threads 1]
         [--warm 4] [--turns 5] [--calls 100] [--jvm-opts "-XX:+UseTransparentHugePages"]

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Reproduces the training-step table of docs/performance.md: TrainStepBenchmark (every mode, 1 and
-# 2 threads, the step and its GEMMs alone, with JMH's gc profiler), then the table.
+# The training-step JMH table of docs/performance.md ("How to measure"): TrainStepBenchmark (every
+# mode, 1 and 2 threads, the step and its GEMMs alone, with JMH's gc profiler), then the table.
 # Takes about 35 minutes on 2 cores; run it on an otherwise idle machine.
 #   bench/train-step-report.sh [OUT_DIR]      (default target/train-step-report)
 set -euo pipefail

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Turn a TrainStepBenchmark JMH result (run with -prof gc) into the table of docs/performance.md.
+"""Turn a TrainStepBenchmark JMH result (run with -prof gc) into a markdown table (docs/performance.md).
 
 Usage: python3 bench/train_step_report.py JMH_JSON
 
