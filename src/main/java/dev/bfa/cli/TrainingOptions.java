@@ -3,7 +3,6 @@ package dev.bfa.cli;
 import dev.bfa.data.DatasetId;
 import dev.bfa.kernels.Activation;
 import dev.bfa.model.Mode;
-import dev.bfa.rules.LearningRule;
 import dev.bfa.training.OptimizerConfig;
 import dev.bfa.training.RunConfig;
 import java.nio.file.Path;
@@ -137,7 +136,7 @@ final class TrainingOptions {
             float decay = mode.rule().trainsFeedback() ? (kpDecay != null ? kpDecay : DEFAULT_KP_DECAY) : 0f;
             OptimizerConfig optimizerConfig = new OptimizerConfig(kind, rate, momentum, 0.9f, 0.999f, 1e-8f, decay);
             long every = evalEvery != null ? evalEvery : Math.max(1, totalSteps / 20);
-            float scale = dfaScale != null && mode.rule().feedback() == LearningRule.Feedback.DIRECT ? dfaScale : 1f;
+            float scale = dfaScale != null && mode.rule().projectsDirectly() ? dfaScale : 1f;
             return new RunConfig(mode, datasetName(forward), datasetName(reverse), width, depth, Activation.parse(activation),
                     optimizerConfig, batch, totalSteps, every, seed, threadCount(), scale);
         } catch (IllegalArgumentException e) {
@@ -185,7 +184,7 @@ final class TrainingOptions {
      */
     void refuseRuleOptionsWithout(List<Mode> modes) {
         refuseUnless(kpDecay, "--kp-decay", "kp", modes, m -> m.rule().trainsFeedback());
-        refuseUnless(dfaScale, "--dfa-scale", "dfa", modes, m -> m.rule().feedback() == LearningRule.Feedback.DIRECT);
+        refuseUnless(dfaScale, "--dfa-scale", "dfa", modes, m -> m.rule().projectsDirectly());
     }
 
     private static void refuseUnless(Float value, String option, String rule, List<Mode> modes,

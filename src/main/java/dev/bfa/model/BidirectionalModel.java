@@ -64,7 +64,7 @@ public final class BidirectionalModel implements AutoCloseable {
             if (!(scale > 0) || !Float.isFinite(scale)) {
                 throw new IllegalArgumentException("direct feedback scale " + scale + " must be positive and finite");
             }
-            if (scale != 1f && mode.rule().feedback() != LearningRule.Feedback.DIRECT) {
+            if (scale != 1f && !mode.rule().projectsDirectly()) {
                 throw new IllegalArgumentException("direct feedback scale " + scale + " applies to rule dfa only, not "
                         + "to mode " + mode);
             }
@@ -110,7 +110,7 @@ public final class BidirectionalModel implements AutoCloseable {
         }
 
         boolean projectsDirectly() {
-            return mode.rule().feedback() == LearningRule.Feedback.DIRECT;
+            return mode.rule().projectsDirectly();
         }
     }
 

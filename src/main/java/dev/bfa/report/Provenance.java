@@ -43,15 +43,13 @@ public record Provenance(String bfaVersion, Optional<String> gitCommit, Optional
 
     /** The provenance of a run computed by {@code kernels} on {@code threads} threads in this JVM. */
     public static Provenance of(Kernels kernels, int threads) {
-        String dirty = resource(GIT_PROPERTIES).getProperty("git.dirty", "");
         KernelProvider.Selection selection = KernelProvider.selection();
         String choice = selection.kernels() == kernels ? selection.reason() : "chosen by the caller, not the provider";
-        return new Provenance(buildVersion(), buildCommit(),
-                dirty.isBlank() ? Optional.empty() : Optional.of(Boolean.parseBoolean(dirty)),
-                Runtime.version().toString(), System.getProperty("java.vendor", "unknown"),
+        return new Provenance(Build.VERSION, Build.COMMIT, Build.DIRTY, Runtime.version().toString(),
+                System.getProperty("java.vendor", "unknown"),
                 System.getProperty("os.name", "unknown") + " " + System.getProperty("os.version", "")
                         + " (" + System.getProperty("os.arch", "unknown") + ")",
-                cpuModel(), Runtime.getRuntime().availableProcessors(), threads, kernels.name(), kernels.vectorBits(),
+                Build.CPU, Runtime.getRuntime().availableProcessors(), threads, kernels.name(), kernels.vectorBits(),
                 kernels.blocking().map(b -> b.mr() + "x" + b.nr()).orElse(""), choice);
     }
 
@@ -60,17 +58,31 @@ public record Provenance(String bfaVersion, Optional<String> gitCommit, Optional
      * the jar; "unknown" when running from compiled classes (tests, IDE).
      */
     public static String buildVersion() {
-        String fromManifest = Provenance.class.getPackage().getImplementationVersion();
-        if (fromManifest != null && !fromManifest.isBlank()) {
-            return fromManifest;
-        }
-        return resource(POM_PROPERTIES).getProperty("version", "unknown");
+        return Build.VERSION;
     }
 
     /** The commit this build of bfa was made from, when it was built from a checkout. */
     public static Optional<String> buildCommit() {
-        String commit = resource(GIT_PROPERTIES).getProperty("git.commit.id.full", "");
-        return commit.isBlank() ? Optional.empty() : Optional.of(commit);
+        return Build.COMMIT;
+    }
+
+    /** What stays the same for the whole JVM, read from the jar and the OS once, when first asked. */
+    private static final class Build {
+        static final Properties GIT = resource(GIT_PROPERTIES);
+        static final String VERSION = version();
+        static final Optional<String> COMMIT = Optional.of(GIT.getProperty("git.commit.id.full", ""))
+                .filter(c -> !c.isBlank());
+        static final Optional<Boolean> DIRTY = Optional.of(GIT.getProperty("git.dirty", ""))
+                .filter(d -> !d.isBlank()).map(Boolean::parseBoolean);
+        static final String CPU = cpuModel();
+
+        private static String version() {
+            String fromManifest = Provenance.class.getPackage().getImplementationVersion();
+            if (fromManifest != null && !fromManifest.isBlank()) {
+                return fromManifest;
+            }
+            return resource(POM_PROPERTIES).getProperty("version", "unknown");
+        }
     }
 
     /** The provenance as the JSON object config.json and summary.json hold under "provenance". */

@@ -3,7 +3,6 @@ package dev.bfa.report;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bfa.kernels.Activation;
 import dev.bfa.model.Mode;
-import dev.bfa.rules.LearningRule;
 import dev.bfa.training.EvaluationPoint;
 import dev.bfa.training.OptimizerConfig;
 import dev.bfa.training.RunConfig;
@@ -82,7 +81,7 @@ public final class RunFiles {
         root.put("evaluation_every", config.evaluationEvery());
         root.put("seed", config.seed());
         root.put("threads", config.threads());
-        if (config.mode().rule().feedback() == LearningRule.Feedback.DIRECT) {
+        if (config.mode().rule().projectsDirectly()) {
             // Only where it applies, so that the files of every other rule stay as they were.
             root.put("direct_feedback_scale", config.directFeedbackScale());
         }

@@ -69,6 +69,14 @@ public interface LearningRule {
     }
 
     /**
+     * Whether the output error goes straight to every hidden layer ({@link Feedback#DIRECT}), the
+     * rules whose matrices --dfa-scale sizes.
+     */
+    default boolean projectsDirectly() {
+        return feedback() == Feedback.DIRECT;
+    }
+
+    /**
      * For {@link Feedback#DERIVED}: writes layer l's feedback matrix from its weights
      * ({@code weight} and {@code feedback} both n_{l+1} x n_l).
      */

@@ -47,7 +47,7 @@ public final class NetworkPass implements AutoCloseable {
         this.maxBatch = maxBatch;
         Architecture a = network.architecture();
         // One segment sliced in the order bufferBytes counts: a miscount fails here, not later.
-        boolean direct = projectsDirectly(network.rule());
+        boolean direct = network.rule().projectsDirectly();
         SegmentAllocator buffers = SegmentAllocator.slicingAllocator(
                 arena.allocate(bufferBytes(a, network.rule(), maxBatch), FloatMatrix.ALIGNMENT));
         activations = new FloatMatrix[a.layers() + 1];
@@ -81,7 +81,7 @@ public final class NetworkPass implements AutoCloseable {
         for (int level = 0; level <= a.layers(); level++) {
             bytes = Math.addExact(bytes, FloatMatrix.bytesFor(maxBatch, a.levelSize(level)));
         }
-        if (projectsDirectly(rule)) {
+        if (rule.projectsDirectly()) {
             bytes = Math.addExact(bytes, FloatMatrix.bytesFor(maxBatch, hiddenUnits(a)));
             return Math.addExact(bytes, FloatMatrix.bytesFor(maxBatch, a.classes()));
         }
@@ -91,9 +91,6 @@ public final class NetworkPass implements AutoCloseable {
         return bytes;
     }
 
-    private static boolean projectsDirectly(LearningRule rule) {
-        return rule.feedback() == LearningRule.Feedback.DIRECT;
-    }
 
     /** n_1 + ... + n_{L-1}. */
     private static int hiddenUnits(Architecture a) {

@@ -3,7 +3,6 @@ package dev.bfa.training;
 import dev.bfa.kernels.Activation;
 import dev.bfa.model.BidirectionalModel;
 import dev.bfa.model.Mode;
-import dev.bfa.rules.LearningRule;
 
 /**
  * Everything needed to rerun a training run (config.json).
@@ -61,7 +60,7 @@ public record RunConfig(Mode mode, String forwardDataset, String reverseDataset,
 
     public RunConfig withMode(Mode other) {
         return new RunConfig(other, forwardDataset, reverseDataset, width, depth, activation, optimizer, batch, steps,
-                evaluationEvery, seed, threads, other.rule().feedback() == LearningRule.Feedback.DIRECT
+                evaluationEvery, seed, threads, other.rule().projectsDirectly()
                 ? directFeedbackScale : 1f);
     }
 }
