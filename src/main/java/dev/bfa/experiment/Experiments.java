@@ -212,7 +212,13 @@ public final class Experiments {
             }
             runs.put(mode, outcome.points());
             summaries.put(mode, outcome.summary());
-            CombinedReport.write(directory, base, runs, summaries);
+            try {
+                CombinedReport.write(directory, base, runs, summaries);
+            } catch (IOException e) {
+                throw new RunWriteException(directory + ": cannot write the combined report (" + UserText.reason(e)
+                        + "); the runs of " + String.join(", ", runs.keySet().stream().map(Mode::cliName).toList())
+                        + " are finished and kept; free some space, then continue with --resume", e);
+            }
         }
         return outcomes;
     }

@@ -1,6 +1,7 @@
 package dev.bfa.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.bfa.data.Dataset;
@@ -8,6 +9,7 @@ import dev.bfa.data.DatasetId;
 import dev.bfa.data.TestFiles;
 import dev.bfa.experiment.Checkpoint;
 import dev.bfa.experiment.Experiments;
+import dev.bfa.experiment.RunWriteException;
 import dev.bfa.experiment.TrainingRun;
 import dev.bfa.kernels.Activation;
 import dev.bfa.kernels.ComputePool;
@@ -170,6 +172,23 @@ class ResumeTest {
             return Experiments.reproduce(base, modes, forward, reverse, dir, KernelProvider.kernels(), pool,
                     c -> Progress.quiet(), new TrainingRun.Control(0, () -> polls.incrementAndGet() >= stopAfter),
                     false);
+        }
+    }
+
+    @Test
+    void aCombinedReportThatCannotBeWrittenKeepsTheRunsAndSaysHowToContinue(@TempDir Path out) throws IOException {
+        Path dir = out.resolve("experiment");
+        // A directory where the report goes: the rename over it fails as a full disk's write would.
+        Files.createDirectories(dir.resolve(RunFiles.REPORT));
+        assertThatThrownBy(() -> reproduce(config(Mode.FA, OptimizerConfig.Kind.ADAM), List.of(Mode.FA, Mode.BP), dir,
+                Long.MAX_VALUE))
+                .isInstanceOf(RunWriteException.class)
+                .hasMessageStartingWith(dir + ": cannot write the combined report (")
+                .hasMessageEndingWith("); the runs of fa are finished and kept; free some space, then continue with "
+                        + "--resume");
+        assertThat(dir.resolve("fa").resolve(RunFiles.SUMMARY)).isRegularFile();
+        try (var files = Files.walk(dir)) {
+            assertThat(files.filter(f -> f.getFileName().toString().endsWith(".tmp"))).isEmpty();
         }
     }
 
