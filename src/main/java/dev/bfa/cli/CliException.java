@@ -14,7 +14,8 @@ package dev.bfa.cli;
  *   <tr><td>{@value #BAD_DATA}</td><td>a dataset file is missing, unreadable or malformed, or cannot be fetched</td></tr>
  *   <tr><td>{@value #OUTPUT}</td><td>the output directory holds another run, another run is training in it, is not
  *       a directory or not writable, lacks the disk space the run needs, or a file of the run could not be
- *       written (a full disk: free space, then --resume)</td></tr>
+ *       written (a full disk: free space, then --resume); for a sweep, also another sweep or process running
+ *       its directory or cell, or a cell that could not write its files, which stops the sweep</td></tr>
  *   <tr><td>{@value #NO_MEMORY}</td><td>the run needs more memory than the machine has available</td></tr>
  *   <tr><td>{@value #BAD_RUN_FILE}</td><td>a checkpoint or run file (model.ckpt, config.json) is missing or malformed</td></tr>
  *   <tr><td>{@value #DIVERGED}</td><td>the run diverged (NaN or infinity); its last good checkpoint is kept</td></tr>

@@ -33,7 +33,9 @@ final class SweepRun {
                           CommandSpec spec) {
         PrintWriter err = spec.commandLine().getErr();
         try (DirectoryLock lock = SweepCommand.lock(sweep)) {
-            List<SweepStatus.CellView> views = RunSupport.reportingFailures(() -> SweepStatus.of(sweep, Map.of()));
+            // Cells a Slurm job array of this sweep has queued or is running are not run here too.
+            Map<Integer, SweepStatus.ClusterTask> cluster = SweepStatusCommand.clusterTasks(sweep, err);
+            List<SweepStatus.CellView> views = RunSupport.reportingFailures(() -> SweepStatus.of(sweep, cluster));
             List<Sweep.PlannedCell> toRun = views.stream().filter(v -> v.phase().toRun())
                     .map(SweepStatus.CellView::cell).toList();
             LocalExecutor local = LocalExecutor.fitting(SweepCommand.cores(), jobs, threads, toRun.size());
@@ -51,6 +53,9 @@ final class SweepRun {
             try (StopOnSignal stop = StopOnSignal.install()) {
                 LocalExecutor.Outcome outcome = RunSupport.reportingFailures(() -> local.run(sweep, toRun,
                         new SweepCellRunner(sweep, data, stop, quiet), stop, err));
+                if (outcome.endedBy() != null) {
+                    return endedEarly(sweep, outcome.endedBy(), spec);
+                }
                 Path report = RunSupport.reportingFailures(() -> SweepReports.write(sweep, List.of()));
                 if (!outcome.stopped().isEmpty()) {
                     err.println("bfa sweep: stopped; the running cells saved checkpoints; continue with: bfa sweep "
@@ -63,6 +68,27 @@ final class SweepRun {
         } catch (IOException e) {
             throw new CliException(sweep.directory() + ": " + e.getMessage(), CliException.FAILED, e);
         }
+    }
+
+    /**
+     * The sweep stopped because a cell could not write its files (or its outcome): every finished cell is
+     * intact, the others continue from their checkpoints once the cause is gone. The sweep report is
+     * written if it can be; it is the last thing a full disk needs.
+     */
+    private static int endedEarly(Sweep sweep, String why, CommandSpec spec) {
+        PrintWriter err = spec.commandLine().getErr();
+        List<SweepStatus.CellView> views = RunSupport.reportingFailures(() -> SweepStatus.of(sweep, Map.of()));
+        long done = views.stream().filter(v -> v.phase() == SweepStatus.Phase.DONE).count();
+        String report;
+        try {
+            report = "; report: " + SweepReports.write(sweep, List.of());
+        } catch (IOException | RuntimeException e) {
+            report = "; the report could not be written either";
+        }
+        err.println("bfa sweep: stopped: " + why + "; " + done + " of " + views.size() + " cells done and kept"
+                + report + "; free some space, then continue with: bfa sweep --resume " + sweep.directory());
+        err.flush();
+        return CliException.OUTPUT;
     }
 
     private static int finish(Sweep sweep, List<String> failed, Path report, CommandSpec spec) {
@@ -96,7 +122,8 @@ final class SweepRun {
             data.get(cell.config().reverseDataset());
         }
         SlurmExecutor slurm = new SlurmExecutor(sweep);
-        try {
+        // Locked while it looks and submits: two submitting at once would each see the cells unqueued.
+        try (DirectoryLock lock = SweepCommand.lock(sweep)) {
             List<SweepStatus.CellView> views = SweepStatus.of(sweep, dryRun ? Map.of() : slurm.tasks());
             List<Sweep.PlannedCell> toRun = views.stream().filter(v -> v.phase().toRun())
                     .map(SweepStatus.CellView::cell).toList();

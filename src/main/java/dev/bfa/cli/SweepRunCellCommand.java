@@ -1,8 +1,10 @@
 package dev.bfa.cli;
 
+import dev.bfa.experiment.DirectoryLock;
 import dev.bfa.sweep.CellRunner;
 import dev.bfa.sweep.CellStatus;
 import dev.bfa.sweep.Sweep;
+import dev.bfa.text.UserText;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -52,8 +54,8 @@ public final class SweepRunCellCommand implements Callable<Integer> {
         int threadCount = RunSupport.threadCount(threads);
         try (SweepData datasets = new SweepData(data.resolve(), false);
              StopOnSignal stop = StopOnSignal.install()) {
-            CellRunner.Result result = CellStatus.attempt(sweep.statusFile(cell), where(),
-                    () -> new SweepCellRunner(sweep, datasets, stop, quiet).run(cell, threadCount, true));
+            CellRunner.Result result = CellStatus.attempt(sweep, cell, where(),
+                    () -> new SweepCellRunner(sweep, datasets, stop, quiet).run(cell, threadCount, true, () -> false));
             if (result.exitCode() != 0) {
                 spec.commandLine().getErr().println("bfa sweep run-cell: " + cell.name() + ": " + result.message());
                 spec.commandLine().getErr().flush();
@@ -62,8 +64,11 @@ public final class SweepRunCellCommand implements Callable<Integer> {
                 spec.commandLine().getOut().flush();
             }
             return result.exitCode();
+        } catch (DirectoryLock.HeldException e) {
+            throw new CliException(e.getMessage(), CliException.OUTPUT, e);
         } catch (IOException e) {
-            throw new CliException(sweep.statusFile(cell) + ": " + e.getMessage(), CliException.FAILED, e);
+            throw new CliException(sweep.statusFile(cell) + ": cannot record the cell's outcome (" + UserText.reason(e)
+                    + ")", CliException.OUTPUT, e);
         }
     }
 

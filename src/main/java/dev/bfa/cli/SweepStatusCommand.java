@@ -30,8 +30,7 @@ public final class SweepStatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Sweep sweep = read(directory);
-        boolean submitted = Files.isDirectory(sweep.directory().resolve(SlurmExecutor.DIRECTORY));
-        Map<Integer, SweepStatus.ClusterTask> cluster = submitted ? clusterTasks(new SlurmExecutor(sweep)) : Map.of();
+        Map<Integer, SweepStatus.ClusterTask> cluster = clusterTasks(sweep, spec.commandLine().getErr());
         List<SweepStatus.CellView> views = RunSupport.reportingFailures(() -> SweepStatus.of(sweep, cluster));
         PrintWriter out = spec.commandLine().getOut();
         int nameWidth = Math.max(4, views.stream().mapToInt(v -> v.cell().name().length()).max().orElse(0));
@@ -59,17 +58,20 @@ public final class SweepStatusCommand implements Callable<Integer> {
     }
 
     /**
-     * What Slurm says of the cells; nothing, with a warning, when it cannot be asked (the cluster was taken
-     * down, or this machine is not part of it): the cells' own files still say which are done or failed.
+     * What Slurm says of the cells of {@code sweep} (nothing when it was never submitted); nothing, with a
+     * warning on {@code err}, when Slurm cannot be asked (the cluster was taken down, or this machine is not
+     * part of it): the cells' own files still say which are done or failed.
      */
-    private Map<Integer, SweepStatus.ClusterTask> clusterTasks(SlurmExecutor slurm) {
+    static Map<Integer, SweepStatus.ClusterTask> clusterTasks(Sweep sweep, PrintWriter err) {
+        if (!Files.isDirectory(sweep.directory().resolve(SlurmExecutor.DIRECTORY))) {
+            return Map.of();
+        }
         return RunSupport.reportingFailures(() -> {
             try {
-                return slurm.tasks();
+                return new SlurmExecutor(sweep).tasks();
             } catch (SlurmExecutor.SlurmException e) {
-                PrintWriter err = spec.commandLine().getErr();
-                err.println("bfa sweep status: warning: Slurm could not be asked (" + e.getMessage()
-                        + "); the states below come from the cells' files alone");
+                err.println("bfa sweep: warning: Slurm could not be asked (" + e.getMessage()
+                        + "); the cells' states come from their files alone");
                 err.flush();
                 return Map.of();
             }

@@ -28,9 +28,17 @@ public final class DirectoryLock implements AutoCloseable {
 
     /** Creates {@code directory} if needed and locks it, or fails at once if another run holds it. */
     public static DirectoryLock acquire(Path directory) throws IOException {
-        Files.createDirectories(directory);
-        FileChannel channel = FileChannel.open(directory.resolve(NAME), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE);
+        return acquireFile(directory.resolve(NAME), directory + ": another bfa run is training in this directory; "
+                + "wait for it to finish or stop it (Ctrl-C saves a checkpoint) first");
+    }
+
+    /**
+     * Locks {@code file} (created, with its directory, if needed) for one process at a time, or fails at
+     * once with {@code whenHeld} if another holds it: the same lock for a thing that is not a run directory.
+     */
+    public static DirectoryLock acquireFile(Path file, String whenHeld) throws IOException {
+        Files.createDirectories(file.getParent());
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock;
         try {
             lock = channel.tryLock();
@@ -42,8 +50,7 @@ public final class DirectoryLock implements AutoCloseable {
         }
         if (lock == null) {
             channel.close();
-            throw new HeldException(directory + ": another bfa run is training in this directory; wait for it to "
-                    + "finish or stop it (Ctrl-C saves a checkpoint) first");
+            throw new HeldException(whenHeld);
         }
         return new DirectoryLock(channel, lock);
     }

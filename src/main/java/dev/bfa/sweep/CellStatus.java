@@ -1,6 +1,7 @@
 package dev.bfa.sweep;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bfa.experiment.DirectoryLock;
 import dev.bfa.report.AtomicFiles;
 import dev.bfa.report.JsonFields;
 import dev.bfa.text.UserText;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * What a cell's latest attempt recorded about itself in {@code DIR/status/NAME.json}: written when it
@@ -70,14 +72,22 @@ public record CellStatus(State state, int exitCode, String message, String where
     }
 
     /**
-     * Runs one attempt of a cell, recording it in {@code file}: RUNNING before, the outcome after (a
-     * process killed in between leaves RUNNING, which {@link SweepStatus} recognises).
+     * Runs one attempt of a cell, recording it in its status file: RUNNING before, the outcome after (a
+     * process killed in between leaves RUNNING, which {@link SweepStatus} recognises). The attempt holds
+     * a lock beside the file, so that a second process given the same cell (a job array submitted twice)
+     * neither trains it nor overwrites what the first records.
+     *
+     * @throws DirectoryLock.HeldException when another process is running an attempt of the cell
      */
-    public static CellRunner.Result attempt(Path file, String where, java.util.function.Supplier<CellRunner.Result> body)
-            throws IOException {
-        new CellStatus(State.RUNNING, 0, "", where, Instant.now()).write(file);
-        CellRunner.Result result = body.get();
-        new CellStatus(result.state(), result.exitCode(), result.message(), where, Instant.now()).write(file);
-        return result;
+    public static CellRunner.Result attempt(Sweep sweep, Sweep.PlannedCell cell, String where,
+                                            Supplier<CellRunner.Result> body) throws IOException {
+        Path file = sweep.statusFile(cell);
+        try (DirectoryLock lock = DirectoryLock.acquireFile(file.resolveSibling(cell.name() + ".lock"), "cell "
+                + cell.name() + " is being trained by another bfa process; see bfa sweep status " + sweep.directory())) {
+            new CellStatus(State.RUNNING, 0, "", where, Instant.now()).write(file);
+            CellRunner.Result result = body.get();
+            new CellStatus(result.state(), result.exitCode(), result.message(), where, Instant.now()).write(file);
+            return result;
+        }
     }
 }

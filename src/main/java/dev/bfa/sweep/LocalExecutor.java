@@ -1,8 +1,8 @@
 package dev.bfa.sweep;
 
+import dev.bfa.experiment.DirectoryLock;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +17,10 @@ import java.util.function.BooleanSupplier;
  * Runs a sweep's cells on this machine, {@code jobs} at a time, each on {@code threads} compute
  * threads of its own. Cells start in grid order; after a stop request no new cell starts, and the
  * running ones stop after their step with a checkpoint saved (the runner's business). A failed cell
- * does not stop the others: it is recorded and retried by the next {@code --resume}.
+ * does not stop the others: it is recorded and retried by the next {@code --resume}; unless it failed
+ * as every cell would (its files could not be written: the disk is full), or its outcome could not be
+ * recorded: then no new cell starts and the running ones stop with their checkpoints saved, so that
+ * the finished cells stay intact and the others continue from where they were.
  *
  * <p>Progress: with one job the cell's own bar runs under a line saying where the sweep stands
  * (cells done, failed, left, and the time left at the pace so far); with several, the cells run
@@ -61,8 +64,12 @@ public final class LocalExecutor {
         return threads;
     }
 
-    /** How the cells of one {@link #run} ended. */
-    public record Outcome(List<String> done, List<String> failed, List<String> stopped) {
+    /**
+     * How the cells of one {@link #run} ended.
+     *
+     * @param endedBy why the sweep stopped before its end (a cell's failure, in one line), or null
+     */
+    public record Outcome(List<String> done, List<String> failed, List<String> stopped, String endedBy) {
     }
 
     /** Runs {@code cells} of {@code sweep}, recording each attempt in its status file. */
@@ -75,19 +82,20 @@ public final class LocalExecutor {
             List<Future<?>> running = new ArrayList<>();
             for (Sweep.PlannedCell cell : cells) {
                 running.add(pool.submit(() -> {
-                    if (stop.getAsBoolean()) {
+                    if (stop.getAsBoolean() || tally.stopping()) {
                         return;
                     }
                     tally.starting(cell);
                     long start = System.nanoTime();
-                    CellRunner.Result result;
                     try {
-                        result = CellStatus.attempt(sweep.statusFile(cell), where,
-                                () -> runner.run(cell, threads, jobs == 1));
+                        CellRunner.Result result = CellStatus.attempt(sweep, cell, where,
+                                () -> runner.run(cell, threads, jobs == 1, tally::stopping));
+                        tally.ended(cell, result, System.nanoTime() - start);
+                    } catch (DirectoryLock.HeldException e) {
+                        tally.skipped(cell, e.getMessage());
                     } catch (IOException e) {
-                        throw new UncheckedIOException(e);
+                        tally.unrecorded(cell, sweep.statusFile(cell) + ": " + e.getMessage());
                     }
-                    tally.ended(cell, result, System.nanoTime() - start);
                 }));
             }
             for (Future<?> future : running) {
@@ -97,9 +105,6 @@ public final class LocalExecutor {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for the sweep's cells", e);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof UncheckedIOException io) {
-                throw io.getCause();
-            }
             throw new IllegalStateException(e.getCause());
         } finally {
             pool.shutdownNow();
@@ -125,6 +130,7 @@ public final class LocalExecutor {
         private final List<String> stopped = new ArrayList<>();
         private int started;
         private long finishedNanos;
+        private volatile String endedBy;
 
         Tally(int total, int jobs, PrintWriter log) {
             this.total = total;
@@ -155,11 +161,42 @@ public final class LocalExecutor {
                 log.printf("bfa sweep: cell %s failed (exit code %d): %s%n", cell.name(), result.exitCode(),
                         result.message());
                 log.flush();
+                if (result.endsSweep()) {
+                    stopAll("cell " + cell.name() + " could not write its files");
+                }
             }
         }
 
+        /** Another process holds the cell: it is neither run nor recorded here. */
+        synchronized void skipped(Sweep.PlannedCell cell, String why) {
+            failed.add(cell.name());
+            log.printf("bfa sweep: %s%n", why);
+            log.flush();
+        }
+
+        /** The cell ran (or not) but its status file could not be written: the sweep's disk failed. */
+        synchronized void unrecorded(Sweep.PlannedCell cell, String why) {
+            failed.add(cell.name());
+            log.printf("bfa sweep: cell %s: cannot record its outcome: %s%n", cell.name(), why);
+            log.flush();
+            stopAll("the outcome of cell " + cell.name() + " could not be recorded");
+        }
+
+        private void stopAll(String why) {
+            if (endedBy == null) {
+                endedBy = why;
+                log.printf("bfa sweep: %s: starting no more cells; the running ones stop at their next step, "
+                        + "their checkpoints saved%n", why);
+                log.flush();
+            }
+        }
+
+        boolean stopping() {
+            return endedBy != null;
+        }
+
         synchronized Outcome outcome() {
-            return new Outcome(List.copyOf(done), List.copyOf(failed), List.copyOf(stopped));
+            return new Outcome(List.copyOf(done), List.copyOf(failed), List.copyOf(stopped), endedBy);
         }
 
         private static String human(Duration d) {

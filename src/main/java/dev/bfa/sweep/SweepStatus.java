@@ -105,10 +105,15 @@ public final class SweepStatus {
             return new CellView(cell, Phase.PENDING, step, 0, "", where);
         }
         CellStatus status = recorded.get();
+        // Why the task ended, when Slurm ended it (scancel, a time limit) rather than bfa alone.
+        String slurmSays = recordedByTask && !task.state().equals("COMPLETED") && !task.state().equals("FAILED")
+                ? "Slurm: " + task.state() + "; " : "";
         return switch (status.state()) {
             case DONE -> new CellView(cell, Phase.DONE, cell.config().steps(), 0, "", where);
-            case FAILED -> new CellView(cell, Phase.FAILED, step, status.exitCode(), status.message(), where);
-            case STOPPED -> new CellView(cell, Phase.INTERRUPTED, step, status.exitCode(), status.message(), where);
+            case FAILED -> new CellView(cell, Phase.FAILED, step, status.exitCode(), slurmSays + status.message(),
+                    where);
+            case STOPPED -> new CellView(cell, Phase.INTERRUPTED, step, status.exitCode(),
+                    slurmSays + status.message(), where);
             case RUNNING -> {
                 if (Experiments.isTraining(run)) {
                     yield new CellView(cell, Phase.RUNNING, step, 0, "", where);
