@@ -6,7 +6,7 @@
 #   filled   the disk fills up after the run's first checkpoint: one warning line, training goes
 #            on, the last checkpoint fails with exit 4 and says what to do; no *.tmp is left, the
 #            first checkpoint is kept, and --resume after freeing space ends as a run that never
-#            stopped did (bench/same-run.sh)
+#            stopped did (scripts/same-run.sh)
 # Prints one line per check and exits non-zero at the first that fails.
 #
 #   scripts/disk-drill.sh                 uses data/ (run ./bfa fetch first)
@@ -21,8 +21,8 @@ cd "$ROOT"
 for name in mnist fashion-mnist; do
     [[ -d $DATA/$name ]] || { echo "disk-drill: $DATA/$name missing; run ./bfa fetch" >&2; exit 2; }
 done
-# shellcheck source=bench/same-run.sh
-source bench/same-run.sh
+# shellcheck source=scripts/same-run.sh
+source scripts/same-run.sh
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/bfa-disk-drill.XXXXXX")
 disk=$work/disk

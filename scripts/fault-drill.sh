@@ -8,8 +8,8 @@
 # header differs only in its wall-clock fields, and so the checksum), and metrics.csv in every column
 # but the last two (examples/s and elapsed seconds).
 #
-#   bench/fault-drill.sh                      # 200 steps, evaluation every 25, checkpoint every 50
-#   STEPS=40 EVAL_EVERY=5 CHECKPOINT_EVERY=10 bench/fault-drill.sh --width 64
+#   scripts/fault-drill.sh                      # 200 steps, evaluation every 25, checkpoint every 50
+#   STEPS=40 EVAL_EVERY=5 CHECKPOINT_EVERY=10 scripts/fault-drill.sh --width 64
 set -euo pipefail
 # Job control: without it a non-interactive shell starts background jobs with SIGINT ignored, and
 # the JVM, as POSIX asks, then leaves SIGINT ignored too (the Ctrl-C step would test nothing).
@@ -27,8 +27,8 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f s", b - a }'; }
 rows() { if [[ -f $1/metrics.csv ]]; then wc -l < "$1/metrics.csv"; else echo 0; fi; }
 wait_for() { until eval "$1"; do sleep 0.1; done; }
 
-# shellcheck source=bench/same-run.sh
-source bench/same-run.sh
+# shellcheck source=scripts/same-run.sh
+source scripts/same-run.sh
 compare() { same_run "$out/whole" "$1"; }
 
 t=$(now)
