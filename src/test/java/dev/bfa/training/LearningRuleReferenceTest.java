@@ -21,9 +21,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Every mode's training step against a naive double-precision implementation written from the
- * rules' definitions alone (docs/design.md, "Learning rules"): plain arrays, each network's matrices
- * in its own orientation, the coupling spelled out as "this matrix is that one transposed", and
- * nothing of the model's memory layout or kernels. Momentum SGD with weight decay, on tanh so that
+ * rules' definitions alone (docs/spec.md, "Learning rules" and "Couplings"): plain arrays, each
+ * network's matrices in its own orientation, the coupling spelled out as "this matrix is that one
+ * transposed", and nothing of the model's memory layout or kernels. Momentum SGD with weight decay, on tanh so that
  * no kink sits near a value.
  */
 class LearningRuleReferenceTest {
