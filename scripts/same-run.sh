@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Sourced by the drills (bench/fault-drill.sh, scripts/disk-drill.sh, scripts/sweep-drill.sh).
+# Sourced by the drills (scripts/fault-drill.sh, scripts/disk-drill.sh, scripts/sweep-drill.sh).
 # same_run WHOLE DIR: whether the run in DIR ended as the uninterrupted run in WHOLE did: the model
 # memory in model.ckpt byte for byte (the header differs only in its wall-clock fields, and so the
 # checksum), and metrics.csv in every column but the last two (examples/s and elapsed seconds).

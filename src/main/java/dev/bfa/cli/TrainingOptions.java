@@ -21,7 +21,7 @@ import picocli.CommandLine.ParseResult;
 final class TrainingOptions {
     static final String DEFAULT_FORWARD = "fashion-mnist";
     static final String DEFAULT_REVERSE = "mnist";
-    /** Kolen-Pollack's weight decay without --kp-decay; docs/design.md says how it was chosen. */
+    /** Kolen-Pollack's weight decay without --kp-decay; docs/design.md ("Kolen–Pollack's decay") says why. */
     static final float DEFAULT_KP_DECAY = 1f;
 
     /**

@@ -7,10 +7,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * How a network's error signal reaches its hidden layers (docs/design.md, "Learning rules"). With
- * the error D_l at the output of weight layer l (batch x n_{l+1}), every rule computes the error
- * below it, D_{l-1} = centre((D_l · M_l) ⊙ σ'(H_l)), and differs only in the matrix M_l and in
- * whether M_l learns:
+ * How a network's error signal reaches its hidden layers (docs/spec.md, "Learning rules"; why each
+ * rule is as it is: docs/design.md, "Learning rules"). With the error D_l at the output of weight
+ * layer l (batch x n_{l+1}), every rule computes the error below it,
+ * D_{l-1} = centre((D_l · M_l) ⊙ σ'(H_l)), and differs only in the matrix M_l and in whether M_l
+ * learns:
  *
  * <pre>
  *   rule  M_l for hidden layer l = 1 .. L-1                      stored        learns

@@ -354,32 +354,30 @@ class BadInputTest {
         assertThat(run.err()).contains("DataFormatException").contains("\tat dev.bfa.data.");
     }
 
+    /** The run file was refused: exit 6 and exactly {@code line} on stderr. */
+    private static void assertBadRunFile(CliRun run, String line) {
+        assertThat(run.exitCode()).isEqualTo(CliException.BAD_RUN_FILE);
+        assertThat(run.errLines()).singleElement().asString().isEqualTo(line);
+    }
+
     @Test
     void evalOfAMissingOrCorruptCheckpoint() throws IOException {
-        CliRun missing = CliRun.of("eval", runs.resolve("nothing").toString());
-        assertThat(missing.exitCode()).isEqualTo(CliException.BAD_RUN_FILE);
-        assertThat(missing.errLines()).singleElement().asString().isEqualTo("bfa eval: "
-                + runs.resolve("nothing") + ": no such checkpoint");
+        assertBadRunFile(CliRun.of("eval", runs.resolve("nothing").toString()),
+                "bfa eval: " + runs.resolve("nothing") + ": no such checkpoint");
 
         Path garbage = Files.writeString(runs.resolve("model.ckpt"), "not a checkpoint at all");
-        CliRun corrupt = CliRun.of("eval", garbage.toString(), "--data-dir", dataDir.toString());
-        assertThat(corrupt.exitCode()).isEqualTo(CliException.BAD_RUN_FILE);
-        assertThat(corrupt.errLines()).singleElement().asString().isEqualTo("bfa eval: " + garbage
-                + ": not a bfa checkpoint (bad magic bytes)");
+        assertBadRunFile(CliRun.of("eval", garbage.toString(), "--data-dir", dataDir.toString()),
+                "bfa eval: " + garbage + ": not a bfa checkpoint (bad magic bytes)");
     }
 
     @Test
     void exportOfAMissingOrCorruptCheckpointWritesNothing() throws IOException {
-        CliRun missing = CliRun.of("export", runs.resolve("nothing").toString());
-        assertThat(missing.exitCode()).isEqualTo(CliException.BAD_RUN_FILE);
-        assertThat(missing.errLines()).singleElement().asString().isEqualTo("bfa export: "
-                + runs.resolve("nothing") + ": no such checkpoint");
+        assertBadRunFile(CliRun.of("export", runs.resolve("nothing").toString()),
+                "bfa export: " + runs.resolve("nothing") + ": no such checkpoint");
 
         Path garbage = Files.writeString(runs.resolve("model.ckpt"), "not a checkpoint at all");
-        CliRun corrupt = CliRun.of("export", runs.toString(), "--data-dir", dataDir.toString());
-        assertThat(corrupt.exitCode()).isEqualTo(CliException.BAD_RUN_FILE);
-        assertThat(corrupt.errLines()).singleElement().asString().isEqualTo("bfa export: " + garbage
-                + ": not a bfa checkpoint (bad magic bytes)");
+        assertBadRunFile(CliRun.of("export", runs.toString(), "--data-dir", dataDir.toString()),
+                "bfa export: " + garbage + ": not a bfa checkpoint (bad magic bytes)");
         assertThat(runs.resolve("model.safetensors")).doesNotExist();
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bfa.model.Mode;
 import dev.bfa.training.EvaluationPoint;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,11 +94,7 @@ class MetricsCsvTest {
         String row = MetricsCsv.row(new MetricsLayout(2), points.get(2));
         Files.writeString(file, row.substring(0, row.length() / 2), StandardOpenOption.APPEND);
 
-        assertSamePoints(RunFiles.readMetrics(dir), points.subList(0, 2));
-        try (MetricsWriter writer = RunFiles.openMetrics(dir, 2)) {
-            writer.append(points.get(2));
-        }
-        assertSamePoints(RunFiles.readMetrics(dir), points);
+        assertReadsTwoRowsThenAppendsTheThird(points);
     }
 
     @Test
@@ -105,6 +102,11 @@ class MetricsCsvTest {
         List<EvaluationPoint> points = TestPoints.run(Mode.FA, 2, 3, 10);
         Path file = dir.resolve("metrics.csv");
         Files.writeString(file, "\uFEFF" + MetricsCsv.text(new MetricsLayout(2), points.subList(0, 2)));
+        assertReadsTwoRowsThenAppendsTheThird(points);
+    }
+
+    /** The file in {@code dir} reads as the first two of {@code points}; reopened, it takes the third. */
+    private void assertReadsTwoRowsThenAppendsTheThird(List<EvaluationPoint> points) throws IOException {
         assertSamePoints(RunFiles.readMetrics(dir), points.subList(0, 2));
         try (MetricsWriter writer = RunFiles.openMetrics(dir, 2)) {
             writer.append(points.get(2));

@@ -57,8 +57,8 @@ class BackpropGradientCheckTest {
             double[][][] weights = new double[network.layerCount()][][];
             double[][] biases = new double[network.layerCount()][];
             for (int l = 0; l < network.layerCount(); l++) {
-                weights[l] = toDouble(network.layer(l).weight());
-                biases[l] = toDouble(network.layer(l).bias())[0];
+                weights[l] = ModelFixtures.toDouble(network.layer(l).weight());
+                biases[l] = ModelFixtures.toDouble(network.layer(l).bias())[0];
             }
             for (int l = 0; l < network.layerCount(); l++) {
                 Layer layer = network.layer(l);
@@ -131,15 +131,5 @@ class BackpropGradientCheckTest {
             total += Math.log(sum) + max - h[labels[row]];
         }
         return total / x.length;
-    }
-
-    private static double[][] toDouble(FloatMatrix m) {
-        double[][] out = new double[m.rows()][m.cols()];
-        for (int i = 0; i < m.rows(); i++) {
-            for (int j = 0; j < m.cols(); j++) {
-                out[i][j] = m.get(i, j);
-            }
-        }
-        return out;
     }
 }

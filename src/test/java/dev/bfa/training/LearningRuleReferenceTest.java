@@ -21,9 +21,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Every mode's training step against a naive double-precision implementation written from the
- * rules' definitions alone (docs/design.md, "Learning rules"): plain arrays, each network's matrices
- * in its own orientation, the coupling spelled out as "this matrix is that one transposed", and
- * nothing of the model's memory layout or kernels. Momentum SGD with weight decay, on tanh so that
+ * rules' definitions alone (docs/spec.md, "Learning rules" and "Couplings"): plain arrays, each
+ * network's matrices in its own orientation, the coupling spelled out as "this matrix is that one
+ * transposed", and nothing of the model's memory layout or kernels. Momentum SGD with weight decay, on tanh so that
  * no kink sits near a value.
  */
 class LearningRuleReferenceTest {
@@ -60,7 +60,8 @@ class LearningRuleReferenceTest {
                     trainer.step();
                     forwardData.nextBatch(forwardBatch, forwardLabels);
                     reverseData.nextBatch(reverseBatch, reverseLabels);
-                    reference.step(rows(forwardBatch), forwardLabels, rows(reverseBatch), reverseLabels);
+                    reference.step(ModelFixtures.toDouble(forwardBatch), forwardLabels,
+                            ModelFixtures.toDouble(reverseBatch), reverseLabels);
                 }
             }
             for (int l = 0; l < LAYERS; l++) {
@@ -74,16 +75,6 @@ class LearningRuleReferenceTest {
                 }
             }
         }
-    }
-
-    private static double[][] rows(FloatMatrix m) {
-        double[][] out = new double[m.rows()][m.cols()];
-        for (int i = 0; i < m.rows(); i++) {
-            for (int j = 0; j < m.cols(); j++) {
-                out[i][j] = m.get(i, j);
-            }
-        }
-        return out;
     }
 
     private static void assertClose(double[][] expected, FloatMatrix actual, String what) {
@@ -124,16 +115,16 @@ class LearningRuleReferenceTest {
         Reference(Mode mode, BidirectionalModel model) {
             this.mode = mode;
             for (int l = 0; l < LAYERS; l++) {
-                forward.weights[l] = rows(model.forward().layer(l).weight());
-                forward.biases[l] = rows(model.forward().layer(l).bias());
-                reverse.weights[l] = rows(model.reverse().layer(l).weight());
-                reverse.biases[l] = rows(model.reverse().layer(l).bias());
+                forward.weights[l] = ModelFixtures.toDouble(model.forward().layer(l).weight());
+                forward.biases[l] = ModelFixtures.toDouble(model.forward().layer(l).bias());
+                reverse.weights[l] = ModelFixtures.toDouble(model.reverse().layer(l).weight());
+                reverse.biases[l] = ModelFixtures.toDouble(model.reverse().layer(l).bias());
             }
             boolean stored = mode.rule() == FeedbackAlignment.RULE || mode.rule() == KolenPollack.RULE;
             if (mode.rule() == DirectFeedbackAlignment.RULE) {
                 // Each hidden layer's block of the one direct matrix, side by side in layer order.
                 for (String network : new String[] {"F", "R"}) {
-                    double[][] direct = rows(model.parameter(network + ".D").value());
+                    double[][] direct = ModelFixtures.toDouble(model.parameter(network + ".D").value());
                     for (int l = 1; l < LAYERS; l++) {
                         double[][] block = new double[direct.length][WIDTH];
                         for (int c = 0; c < direct.length; c++) {
@@ -145,10 +136,10 @@ class LearningRuleReferenceTest {
             }
             for (int l = 1; l < LAYERS; l++) {
                 if (stored && !forwardShared(l)) {
-                    forward.ownFeedback[l] = rows(model.parameter("F.B" + l).value());
+                    forward.ownFeedback[l] = ModelFixtures.toDouble(model.parameter("F.B" + l).value());
                 }
                 if (stored && !reverseShared(l)) {
-                    reverse.ownFeedback[l] = rows(model.parameter("R.B" + l).value());
+                    reverse.ownFeedback[l] = ModelFixtures.toDouble(model.parameter("R.B" + l).value());
                 }
             }
             // The coupling, by definition: F's feedback of hidden layer l is R's W_{L-1-l} transposed,

@@ -3,6 +3,7 @@ package dev.bfa.training;
 import dev.bfa.kernels.Activation;
 import dev.bfa.kernels.ComputePool;
 import dev.bfa.kernels.KernelProvider;
+import dev.bfa.memory.FloatMatrix;
 import dev.bfa.model.Architecture;
 import dev.bfa.model.BidirectionalModel;
 import dev.bfa.model.BidirectionalModel.ModelSpec;
@@ -59,5 +60,16 @@ final class ModelFixtures {
             }
         }
         return crc.getValue();
+    }
+
+    /** The logical elements of {@code m}, row by row, in double (exact), for the double-precision references. */
+    static double[][] toDouble(FloatMatrix m) {
+        double[][] out = new double[m.rows()][m.cols()];
+        for (int i = 0; i < m.rows(); i++) {
+            for (int j = 0; j < m.cols(); j++) {
+                out[i][j] = m.get(i, j);
+            }
+        }
+        return out;
     }
 }

@@ -8,8 +8,8 @@
 # header differs only in its wall-clock fields, and so the checksum), and metrics.csv in every column
 # but the last two (examples/s and elapsed seconds).
 #
-#   bench/fault-drill.sh                      # 200 steps, evaluation every 25, checkpoint every 50
-#   STEPS=40 EVAL_EVERY=5 CHECKPOINT_EVERY=10 bench/fault-drill.sh --width 64
+#   scripts/fault-drill.sh                      # 200 steps, evaluation every 25, checkpoint every 50
+#   STEPS=40 EVAL_EVERY=5 CHECKPOINT_EVERY=10 scripts/fault-drill.sh --width 64
 set -euo pipefail
 # Job control: without it a non-interactive shell starts background jobs with SIGINT ignored, and
 # the JVM, as POSIX asks, then leaves SIGINT ignored too (the Ctrl-C step would test nothing).

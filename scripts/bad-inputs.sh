@@ -3,8 +3,8 @@
 # row per case: | case | what bfa prints on stderr | exit code |. Each case starts from a fresh
 # copy of the real MNIST and Fashion-MNIST files and breaks one thing with standard tools.
 #
-#   bench/bad-inputs.sh              uses data/ (run ./bfa fetch first)
-#   DATA=/path/to/data bench/bad-inputs.sh
+#   scripts/bad-inputs.sh              uses data/ (run ./bfa fetch first)
+#   DATA=/path/to/data scripts/bad-inputs.sh
 set -uo pipefail
 
 ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
