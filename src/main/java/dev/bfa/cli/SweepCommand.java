@@ -55,8 +55,8 @@ public final class SweepCommand implements Callable<Integer> {
     Integer jobs;
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "Compute threads per cell (local default: the cores / --jobs; slurm default: 2, its "
-                    + "--cpus-per-task).")
+            description = "Compute threads per cell (local default: the cores / --jobs; slurm default: 2, or for a "
+                    + "resumed sweep the threads its cells were planned with; its --cpus-per-task).")
     Integer threads;
 
     @Option(names = "--slurm-opt", paramLabel = "OPT",
@@ -91,7 +91,7 @@ public final class SweepCommand implements Callable<Integer> {
         try (SweepData datasets = new SweepData(data.resolve().toAbsolutePath(), true)) {
             Sweep sweep = existing;
             if (sweep == null) {
-                int cellThreads = slurm ? slurmThreads()
+                int cellThreads = slurm ? slurmThreads(null)
                         : LocalExecutor.fitting(cores(), jobs, threads, (int) Math.min(Integer.MAX_VALUE, size(given)))
                         .threads();
                 sweep = SweepPlanner.plan(dir, given, TrainCommand.DEFAULT_STEPS, checkpointEvery, datasets, cellThreads);
@@ -103,7 +103,7 @@ public final class SweepCommand implements Callable<Integer> {
                     return null;
                 });
             }
-            return slurm ? SweepRun.submit(sweep, datasets, slurmThreads(), jobs, slurmOptions, dryRun, spec)
+            return slurm ? SweepRun.submit(sweep, datasets, slurmThreads(existing), jobs, slurmOptions, dryRun, spec)
                     : SweepRun.runLocally(sweep, datasets, jobs, threads, quiet, dryRun, spec);
         }
     }
@@ -153,7 +153,14 @@ public final class SweepCommand implements Callable<Integer> {
         return existing != null ? existing.checkpointEvery() : given;
     }
 
-    private int slurmThreads() {
+    /**
+     * The threads (and --cpus-per-task) of each array task: as given; else, for a sweep being continued,
+     * what its cells were planned with (its first submission's, not the default's); else the default.
+     */
+    private int slurmThreads(Sweep existing) {
+        if (threads == null && existing != null) {
+            return existing.cells().stream().mapToInt(c -> c.config().threads()).max().orElseThrow();
+        }
         return RunSupport.threadCount(threads != null ? threads : SlurmExecutor.DEFAULT_THREADS);
     }
 

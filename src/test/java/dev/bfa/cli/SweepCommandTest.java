@@ -153,6 +153,21 @@ class SweepCommandTest {
     }
 
     @Test
+    void aResumedSlurmSweepAsksForTheThreadsItsCellsWerePlannedWith() {
+        Path out = shared.resolve("slurm-threads");
+        CliRun planned = sweep(out, "--seed", "1,2", "--executor", "slurm", "--threads", "1", "--dry-run");
+        assertThat(planned.exitCode()).as(planned.err()).isZero();
+        assertThat(planned.out()).contains("--cpus-per-task=1 ");
+        CliRun resumed = CliRun.of("sweep", "--resume", out.toString(), "--executor", "slurm", "--dry-run",
+                "--data-dir", data.toString());
+        assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+        assertThat(resumed.out()).contains("--cpus-per-task=1 ").doesNotContain("--cpus-per-task=2");
+        CliRun given = CliRun.of("sweep", "--resume", out.toString(), "--executor", "slurm", "--dry-run",
+                "--threads", "2", "--data-dir", data.toString());
+        assertThat(given.out()).contains("--cpus-per-task=2 ");
+    }
+
+    @Test
     void aFailedCellIsReportedAndRunAgainByResume() throws IOException {
         Path out = shared.resolve("failing");
         CliRun planned = sweep(out, "--seed", "1,2", "--dry-run");
