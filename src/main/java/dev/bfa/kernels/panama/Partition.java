@@ -1,5 +1,7 @@
 package dev.bfa.kernels.panama;
 
+import static dev.bfa.kernels.panama.PanamaGemm.ceilDiv;
+
 /**
  * How the tiles of C are split among threads: a grid of {@code rowParts x columnParts} blocks,
  * each a run of whole micro-tile rows and columns, one block per task. The grid is two ints packed
@@ -58,9 +60,5 @@ final class Partition {
      */
     static int start(int part, int panels, int parts) {
         return (int) ((long) part * panels / parts);
-    }
-
-    private static int ceilDiv(int x, int y) {
-        return (x + y - 1) / y;
     }
 }
