@@ -1,7 +1,8 @@
 package dev.bfa.kernels;
 
 /**
- * Cache-blocking sizes of the GEMM, in one checked place (BLIS's names).
+ * Cache-blocking sizes of the GEMM, in one checked place (BLIS's names); the Panama GEMM
+ * ({@code dev.bfa.kernels.panama.PanamaGemm}) takes them once, for its vector width.
  *
  * <ul>
  *   <li>{@code mr x nr}: the register tile of the micro-kernel; fixed by its unrolling.</li>
@@ -37,8 +38,8 @@ public record Blocking(int mr, int nr, int kc, int mc, int nc) {
      * vectors, whose CPUs (AVX-512) have 32 vector registers for 16 accumulators; 4 for narrower
      * ones, where 16 registers (AVX2) hold 8 accumulators, two B vectors and the broadcasts. Six
      * rows (12 accumulators) measured slower there: C2 kept three broadcasts live and spilled an
-     * accumulator to the stack on every step of k, 37 GFLOP/s against 59-80 for four rows alone
-     * in L1 on an AVX2 Zen 3. The property {@value #MR_PROPERTY} forces 4 or 8.
+     * accumulator to the stack on every step of k (docs/kernels.md, "Measured choices"). The
+     * property {@value #MR_PROPERTY} forces 4 or 8.
      */
     public static int microKernelRows(int floatsPerVector) {
         String forced = System.getProperty(MR_PROPERTY);

@@ -7,7 +7,7 @@ package dev.bfa.kernels;
  * bit-specified against each other, so the kernels use these instead. The vector kernels repeat
  * exactly these steps lane-wise, with the constants below; any change here must be made there too,
  * and the bit-identity tests enforce that. Maximum errors against {@code StrictMath} are measured in
- * {@code FloatMathTest} and stated in docs/kernels.md.
+ * {@code FloatMathTest} and stated in docs/spec.md.
  */
 public final class FloatMath {
     private FloatMath() {

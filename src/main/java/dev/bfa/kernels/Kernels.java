@@ -4,7 +4,7 @@ import dev.bfa.memory.FloatMatrix;
 
 /**
  * Every numerical kernel the trainer runs. Two implementations exist: {@link ScalarKernels}, the
- * reference whose loops define the order of floating-point operations (docs/kernels.md), and
+ * reference whose loops define the order of floating-point operations (docs/spec.md), and
  * the Panama implementation, which must return the same bits for every shape, orientation, thread
  * count and vector width. {@link KernelProvider} picks one at start-up.
  *

@@ -4,10 +4,9 @@ import dev.bfa.memory.FloatMatrix;
 
 /**
  * The reference kernels: plain loops whose order of floating-point operations is the contract
- * (docs/spec.md, "Order of floating-point operations"; docs/kernels.md). The Panama kernels must
- * reproduce their results to the bit. This class is also the fallback where the Vector API is
- * unavailable, so it stays straightforward rather than fast: single-threaded, one row at a time
- * copied into arrays.
+ * (docs/spec.md, "Order of floating-point operations"). The Panama kernels must reproduce their
+ * results to the bit. This class is also the fallback where the Vector API is unavailable, so it
+ * stays straightforward rather than fast: single-threaded, one row at a time copied into arrays.
  */
 public final class ScalarKernels implements Kernels {
 

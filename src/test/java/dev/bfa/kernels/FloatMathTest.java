@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * <p>Inputs: every float in the range stepped through by bit pattern with a fixed stride (so every binade
  * is sampled evenly, down to subnormal inputs), plus evenly spaced values over the range (where the range
  * reduction and the polynomial actually work), plus special values. The measured maxima are printed so that
- * docs/kernels.md can state them; the asserted bounds are those maxima rounded up.
+ * docs/spec.md can state them; the asserted bounds are those maxima rounded up.
  */
 class FloatMathTest {
     /**

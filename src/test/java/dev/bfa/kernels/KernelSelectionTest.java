@@ -48,7 +48,8 @@ class KernelSelectionTest {
      */
     @ParameterizedTest
     @ValueSource(strings = {"dev.bfa.kernels.panama.PanamaGemm", "dev.bfa.kernels.panama.PanamaKernels",
-            "dev.bfa.kernels.panama.VectorMath", "dev.bfa.kernels.KernelProvider"})
+            "dev.bfa.kernels.panama.VectorMath", "dev.bfa.kernels.panama.MicroKernels",
+            "dev.bfa.kernels.panama.RowStaging", "dev.bfa.kernels.KernelProvider"})
     void theChoiceDoesNotDependOnWhichClassIsInitializedFirst(String first) throws Exception {
         URL classes = KernelProvider.class.getProtectionDomain().getCodeSource().getLocation();
         try (URLClassLoader fresh = new URLClassLoader(new URL[] {classes}, ClassLoader.getPlatformClassLoader())) {

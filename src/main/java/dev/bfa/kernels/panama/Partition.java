@@ -1,10 +1,13 @@
 package dev.bfa.kernels.panama;
 
+import static dev.bfa.kernels.panama.PanamaGemm.ceilDiv;
+
 /**
- * How the tiles of C are split among threads: a grid of {@code rowParts x columnParts} blocks,
- * each a run of whole micro-tile rows and columns, one block per task. The grid is two ints packed
- * in a long rather than an object: a record returned from here was meant to be removed by escape
- * analysis, but in some JVMs it was not, and a training step allocated 28 of them (896 bytes).
+ * How the tiles of C are split among threads, planned by {@link PanamaGemm} for {@link GemmJob}'s
+ * parallel loop: a grid of {@code rowParts x columnParts} blocks, each a run of whole micro-tile
+ * rows and columns, one block per task. The grid is two ints packed in a long rather than an
+ * object: a record returned from here was meant to be removed by escape analysis, but in some JVMs
+ * it was not, and every training step allocated some.
  *
  * <p>The grid minimises the work of the largest block: its multiply-adds plus the packing it
  * repeats (every block packs its own rows of A and columns of B); ties go to the grid with more
@@ -31,8 +34,8 @@ final class Partition {
                     long blockColumns = ceilDiv(columnPanels, columns) * (long) PanamaGemm.NR;
                     long cost = blockRows * blockColumns + PACKING_COST * (blockRows + blockColumns);
                     // On a tie, more row parts: a band of C's rows is one contiguous range of its
-                    // storage, which halved the cost of the 1024 x 1024 x 128 weight-gradient GEMM's
-                    // second thread in a training step compared with two interleaved column halves.
+                    // storage, which made the second thread's part of the weight-gradient GEMM
+                    // cheaper than two interleaved column halves (docs/kernels.md).
                     if (cost < bestCost || (cost == bestCost && rows > bestRows)) {
                         bestCost = cost;
                         bestRows = rows;
@@ -58,9 +61,5 @@ final class Partition {
      */
     static int start(int part, int panels, int parts) {
         return (int) ((long) part * panels / parts);
-    }
-
-    private static int ceilDiv(int x, int y) {
-        return (x + y - 1) / y;
     }
 }

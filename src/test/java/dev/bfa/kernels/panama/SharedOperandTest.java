@@ -3,7 +3,6 @@ package dev.bfa.kernels.panama;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bfa.kernels.Blocking;
-import dev.bfa.kernels.panama.PanamaGemm.SharedOperand;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -15,34 +14,34 @@ import org.junit.jupiter.api.Test;
 @Tag("kernels")
 class SharedOperandTest {
     private static final Blocking BLOCKING = Blocking.forMicroKernel(PanamaGemm.MR, PanamaGemm.NR);
-    private static final int MAX = PanamaGemm.MAX_SHARED_FLOATS;
+    private static final int MAX = SharedOperand.MAX_SHARED_FLOATS;
 
     @Test
     void aIsSharedWithinL2WhateverItsOrientation() {
-        assertThat(PanamaGemm.sharesWhole(SharedOperand.A, MAX, false, 2)).isTrue();
-        assertThat(PanamaGemm.sharesWhole(SharedOperand.A, MAX, true, 2)).isTrue();
-        assertThat(PanamaGemm.sharesWhole(SharedOperand.A, MAX + 1L, false, 2)).isFalse();
+        assertThat(SharedOperand.sharesWhole(SharedOperand.A, MAX, false, 2)).isTrue();
+        assertThat(SharedOperand.sharesWhole(SharedOperand.A, MAX, true, 2)).isTrue();
+        assertThat(SharedOperand.sharesWhole(SharedOperand.A, MAX + 1L, false, 2)).isFalse();
     }
 
     @Test
     void aSmallBIsSharedOnlyWhenTransposed() {
-        assertThat(PanamaGemm.sharesWhole(SharedOperand.B, MAX, true, 2)).isTrue();
-        assertThat(PanamaGemm.sharesWhole(SharedOperand.B, MAX, false, 2)).as("plain: bands").isFalse();
+        assertThat(SharedOperand.sharesWhole(SharedOperand.B, MAX, true, 2)).isTrue();
+        assertThat(SharedOperand.sharesWhole(SharedOperand.B, MAX, false, 2)).as("plain: bands").isFalse();
     }
 
     @Test
     void aLargeBIsSharedWhileAllTheThreadsCopiesFit() {
-        long oneThousandAndTwentyFourCubed = PanamaGemm.packedFloats(SharedOperand.B, 1024, BLOCKING.kc(),
+        long oneThousandAndTwentyFourCubed = SharedOperand.packedFloats(SharedOperand.B, 1024, BLOCKING.kc(),
                 1024 / PanamaGemm.NR);
         for (boolean transposed : new boolean[] {false, true}) {
-            assertThat(PanamaGemm.sharesWhole(SharedOperand.B, oneThousandAndTwentyFourCubed, transposed, 2))
+            assertThat(SharedOperand.sharesWhole(SharedOperand.B, oneThousandAndTwentyFourCubed, transposed, 2))
                     .as("1024^3 on two threads, B transposed: %s", transposed).isTrue();
-            assertThat(PanamaGemm.sharesWhole(SharedOperand.B, oneThousandAndTwentyFourCubed, transposed, 8))
+            assertThat(SharedOperand.sharesWhole(SharedOperand.B, oneThousandAndTwentyFourCubed, transposed, 8))
                     .as("eight copies exceed the bound").isFalse();
         }
-        long bound = PanamaGemm.MAX_WHOLE_B_FLOATS;
-        assertThat(PanamaGemm.sharesWhole(SharedOperand.B, bound / 2, false, 2)).isTrue();
-        assertThat(PanamaGemm.sharesWhole(SharedOperand.B, bound / 2 + 1, false, 2)).isFalse();
+        long bound = SharedOperand.MAX_WHOLE_B_FLOATS;
+        assertThat(SharedOperand.sharesWhole(SharedOperand.B, bound / 2, false, 2)).isTrue();
+        assertThat(SharedOperand.sharesWhole(SharedOperand.B, bound / 2 + 1, false, 2)).isFalse();
     }
 
     @Test
@@ -52,13 +51,13 @@ class SharedOperandTest {
         int k = 920;
         int rowPanels = (m + PanamaGemm.MR - 1) / PanamaGemm.MR;
         int columnPanels = (n + PanamaGemm.NR - 1) / PanamaGemm.NR;
-        long floats = PanamaGemm.packedFloats(SharedOperand.B, k, BLOCKING.kc(), columnPanels);
+        long floats = SharedOperand.packedFloats(SharedOperand.B, k, BLOCKING.kc(), columnPanels);
         for (int threads : new int[] {2, 3}) {
             long grid = Partition.of(rowPanels, columnPanels, threads, (long) m * n * k);
             assertThat(Partition.columnParts(grid)).as("threads %d", threads).isEqualTo(1);
             assertThat(Partition.rowParts(grid)).as("threads %d", threads).isEqualTo(threads);
             assertThat(floats).isGreaterThan(MAX);
-            assertThat(PanamaGemm.sharesWhole(SharedOperand.B, floats, false, threads)).isTrue();
+            assertThat(SharedOperand.sharesWhole(SharedOperand.B, floats, false, threads)).isTrue();
         }
     }
 }
