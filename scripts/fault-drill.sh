@@ -69,3 +69,4 @@ t=$(now)
 echo "interrupted: resumed run took $(since "$t")"
 compare "$out/interrupted"
 
+echo "fault-drill: PASS ($SECONDS s)"
