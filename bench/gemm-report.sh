@@ -4,7 +4,7 @@
 # through numpy under every core type (one thread; each kernel set that loads measured once), then
 # bfa and the fastest kernel set taking turns (one thread), then the table (bench/gemm_report.py):
 # medians with min-max, % of peak, bfa over the best OpenBLAS, both from the separate runs and in pairs.
-# The full run takes about 17 minutes on 2 cores; --quick measures 128 x 1024 x {1024, 3072} only,
+# The full run took 22 minutes on 2 busy cores; --quick measures 128 x 1024 x {1024, 3072} only,
 # in about 6. Run it on an otherwise idle machine.
 #   bench/gemm-report.sh [--quick] [OUT_DIR]      (default target/gemm-report)
 set -euo pipefail

@@ -19,9 +19,9 @@ Usage (from the repository root):
     python3 bench/openblas_sgemm.py --coretypes SkylakeX,Haswell --json all.json   # one run per kernel set
 
 Core types (--coretypes): numpy's OpenBLAS is a DYNAMIC_ARCH build that picks its kernel set
-when it loads, from OPENBLAS_CORETYPE or the CPU; a type it cannot run on this CPU falls back to
-another (on the Zen 5 VM, Cooperlake and SapphireRapids load SkylakeX, Zen loads Haswell). So
-each requested type is first loaded in a child process that only reports the kernel set that took
+when it loads, from OPENBLAS_CORETYPE or the CPU; a type it cannot run on this CPU, or one that
+shares another's kernels, loads that other set (docs/performance.md says which, here). So each
+requested type is first loaded in a child process that only reports the kernel set that took
 effect (get_corename); every distinct kernel set is then measured once, in its own child, and
 the types that fell back to it are listed with it.
 
