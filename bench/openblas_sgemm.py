@@ -16,6 +16,14 @@ Usage (from the repository root):
     OPENBLAS_NUM_THREADS=2 python3 bench/openblas_sgemm.py --threads 2 --json out.json
     OPENBLAS_CORETYPE=SkylakeX python3 bench/openblas_sgemm.py     # pick OpenBLAS kernel set
     env -u OPENBLAS_CORETYPE python3 bench/openblas_sgemm.py       # OpenBLAS auto-detection
+    python3 bench/openblas_sgemm.py --coretypes SkylakeX,Haswell --json all.json   # one run per kernel set
+
+Core types (--coretypes): numpy's OpenBLAS is a DYNAMIC_ARCH build that picks its kernel set
+when it loads, from OPENBLAS_CORETYPE or the CPU; a type it cannot run on this CPU, or one that
+shares another's kernels, loads that other set (docs/performance.md says which, here). So each
+requested type is first loaded in a child process that only reports the kernel set that took
+effect (get_corename); every distinct kernel set is then measured once, in its own child, and
+the types that fell back to it are listed with it.
 
 Paired mode (--paired): this process starts bfa's GEMM as a child (./bfa bench --main
 GemmTurns THREADS) and the two take turns on each shape, the same number of calls per turn,
@@ -73,6 +81,10 @@ def parse_args():
                    help="max fraction of all CPUs used by others for --wait-idle (default 0.15)")
     p.add_argument("--shapes", help="comma list of MxNxK to run instead of the default 10 shapes")
     p.add_argument("--json", metavar="FILE", help="write results as JSON to FILE")
+    p.add_argument("--coretypes", metavar="LIST",
+                   help="comma list of OPENBLAS_CORETYPE values: measure each distinct kernel set they load")
+    p.add_argument("--corename", action="store_true",
+                   help="print the kernel set OpenBLAS loaded (get_corename) and exit")
     p.add_argument("--paired", action="store_true",
                    help="take turns with bfa's GEMM (./bfa bench --main GemmTurns) and report bfa/OpenBLAS"
                         " per pair of neighbouring turns; --repeats pairs of --min-time turns per shape")
@@ -341,11 +353,50 @@ def main_paired(ops, shapes, meta):
     return results
 
 
+def main_coretypes():
+    """One child per requested core type: which kernel set it loads, then one measurement per set."""
+    import subprocess
+    import tempfile
+    passed = [a for a in sys.argv[1:] if not a.startswith("--coretypes") and a != ARGS.coretypes]
+    if ARGS.json:
+        at = passed.index("--json")
+        del passed[at:at + 2]
+    me = os.path.abspath(__file__)
+    loaded = {}
+    for requested in [t.strip() for t in ARGS.coretypes.split(",") if t.strip()]:
+        env = dict(os.environ, OPENBLAS_CORETYPE=requested)
+        name = subprocess.run([sys.executable, me, "--corename"], env=env, check=True,
+                              capture_output=True, text=True).stdout.strip()
+        print(f"# OPENBLAS_CORETYPE={requested}: loads {name}" + ("" if name.lower() == requested.lower()
+                                                                    else " (fell back)"), flush=True)
+        loaded.setdefault(name, []).append(requested)
+    sets = []
+    for name, requested in loaded.items():
+        env = dict(os.environ, OPENBLAS_CORETYPE=requested[0])
+        with tempfile.NamedTemporaryFile(suffix=".json") as tmp:
+            print(f"## kernel set {name} (requested as {', '.join(requested)})", flush=True)
+            subprocess.run([sys.executable, me, *passed, "--json", tmp.name], env=env, check=True)
+            run = json.load(open(tmp.name))
+        if run["meta"]["openblas_corename"] != name:
+            sys.exit(f"ERROR: requested {requested[0]}, measured {run['meta']['openblas_corename']}")
+        sets.append({"corename": name, "requested": requested, "meta": run["meta"], "results": run["results"]})
+    if ARGS.json:
+        with open(ARGS.json, "w") as f:
+            json.dump({"coretypes": sets}, f, indent=1)
+        print(f"# wrote {ARGS.json}")
+
+
 def main():
+    if ARGS.corename:
+        print(blas_call("get_corename", ctypes.c_char_p))
+        return
+    if ARGS.coretypes:
+        main_coretypes()
+        return
     ops = [o.strip().upper() for o in ARGS.ops.split(",") if o.strip()]
     shapes = SHAPES
     if ARGS.shapes:
-        shapes = [tuple(int(v) for v in t.lower().split("x")) for t in ARGS.shapes.split(",")]
+        shapes = [tuple(int(v) for v in t.lower().split("x")) for t in ARGS.shapes.split(",") if t]
     set_threads(ARGS.threads)
     model, mhz = cpu_info()
     meta = {

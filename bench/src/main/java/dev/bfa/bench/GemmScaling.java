@@ -4,15 +4,19 @@ import dev.bfa.kernels.ComputePool;
 import dev.bfa.kernels.KernelProvider;
 import dev.bfa.kernels.Kernels;
 import java.lang.foreign.Arena;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Two threads over one for every shape of GemmBenchmark, measured in pairs: the same operands are
- * multiplied on a one-thread and a two-thread pool in turn (3e9 multiply-adds, about 50 ms on one
- * thread), and every pair of turns gives one ratio; the median and quartiles over 21 pairs are reported. Unlike two JMH
- * points, which run minutes apart, a pair lands in one stretch of this shared machine (see
- * StepScaling). Run with (about 4 minutes):
+ * T threads over one, measured in pairs: the same operands are multiplied on a one-thread and a
+ * T-thread pool in turn (3e9 multiply-adds, about 50 ms on one thread), and every pair of turns
+ * gives one ratio; the median and quartiles over 21 pairs are reported, with T/1 over T, the
+ * parallel efficiency. Unlike two JMH points, which run minutes apart, a pair lands in one stretch
+ * of a shared machine (see StepScaling). T defaults to 2 and the shapes to GemmBenchmark's and
+ * 1024³ (about 4 minutes); on a larger machine run it once per thread count:
  *
- *   ./bfa bench --main GemmScaling
+ *   ./bfa bench --main GemmScaling [THREADS [MxNxK:OP ...]]
+ *   ./bfa bench --main GemmScaling 16 128x1024x1024:NN 1024x1024x1024:NN
  */
 public final class GemmScaling {
     private static final int PAIRS = 21;
@@ -24,12 +28,17 @@ public final class GemmScaling {
     private static final String[] OPS = {"NN", "NT", "TN"};
 
     public static void main(String[] args) {
+        int threads = args.length > 0 ? Integer.parseInt(args[0]) : 2;
+        List<String> shapes = args.length > 1 ? List.of(args).subList(1, args.length) : defaultShapes();
+        for (String shape : shapes) {
+            parse(shape);
+        }
         Kernels kernels = KernelProvider.kernels();
-        System.out.printf("%s; %d pairs of turns of %.0e multiply-adds after %d warm-up pairs%n", kernels.name(),
-                PAIRS, TURN_MULTIPLY_ADDS, WARM_UP_PAIRS);
-        System.out.println("| m | n | k | op | 1T GFLOP/s | 2T GFLOP/s | 2T/1T (quartiles) |");
-        System.out.println("|---|---|---|---|---|---|---|");
-        try (ComputePool one = ComputePool.create(1); ComputePool two = ComputePool.create(2);
+        System.out.printf("%s; %d threads; %d pairs of turns of %.0e multiply-adds after %d warm-up pairs%n",
+                kernels.name(), threads, PAIRS, TURN_MULTIPLY_ADDS, WARM_UP_PAIRS);
+        System.out.printf("| m | n | k | op | 1T GFLOP/s | %1$dT GFLOP/s | %1$dT/1T (quartiles) | efficiency |%n", threads);
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        try (ComputePool one = ComputePool.create(1); ComputePool two = ComputePool.create(threads);
              Arena arena = Arena.ofShared()) {
             Operands warmUp = Operands.create(arena, 128, 1024, 1024, "NT", 42);
             long end = System.nanoTime() + JIT_WARM_UP_NANOS;
@@ -37,20 +46,40 @@ public final class GemmScaling {
                 warmUp.seconds(kernels, one, 10);
                 warmUp.seconds(kernels, two, 10);
             }
-            for (int n : SIZES) {
-                for (int k : SIZES) {
-                    for (String op : OPS) {
-                        measure(kernels, one, two, 128, n, k, op);
-                    }
-                }
-            }
-            for (String op : OPS) {
-                measure(kernels, one, two, 1024, 1024, 1024, op);
+            for (String shape : shapes) {
+                String[] p = parse(shape);
+                measure(kernels, one, two, threads, Integer.parseInt(p[0]), Integer.parseInt(p[1]),
+                        Integer.parseInt(p[2]), p[3]);
             }
         }
     }
 
-    private static void measure(Kernels kernels, ComputePool one, ComputePool two, int m, int n, int k, String op) {
+    private static List<String> defaultShapes() {
+        List<String> shapes = new ArrayList<>();
+        for (int n : SIZES) {
+            for (int k : SIZES) {
+                for (String op : OPS) {
+                    shapes.add("128x" + n + "x" + k + ":" + op);
+                }
+            }
+        }
+        for (String op : OPS) {
+            shapes.add("1024x1024x1024:" + op);
+        }
+        return shapes;
+    }
+
+    /** {m, n, k, op} from MxNxK:OP. */
+    private static String[] parse(String shape) {
+        String[] p = shape.split("[x:]");
+        if (p.length != 4 || !p[3].matches("[NT][NT]")) {
+            throw new IllegalArgumentException("shape " + shape + " is not MxNxK:OP, such as 128x1024x1024:NT");
+        }
+        return p;
+    }
+
+    private static void measure(Kernels kernels, ComputePool one, ComputePool two, int threads, int m, int n, int k,
+                                String op) {
         try (Arena arena = Arena.ofShared()) {
             Operands x = Operands.create(arena, m, n, k, op, 42);
             long multiplyAdds = (long) m * n * k;
@@ -68,9 +97,9 @@ public final class GemmScaling {
                 }
             }
             double flops = 2.0 * multiplyAdds * calls / 1e9;
-            System.out.printf("| %d | %d | %d | %s | %.1f | %.1f | %.2f (%.2f-%.2f) |%n", m, n, k, op,
+            System.out.printf("| %d | %d | %d | %s | %.1f | %.1f | %.2f (%.2f-%.2f) | %.0f %% |%n", m, n, k, op,
                     flops / Quantiles.of(oneTime, 0.5), flops / Quantiles.of(twoTime, 0.5), Quantiles.of(ratio, 0.5),
-                    Quantiles.of(ratio, 0.25), Quantiles.of(ratio, 0.75));
+                    Quantiles.of(ratio, 0.25), Quantiles.of(ratio, 0.75), 100 * Quantiles.of(ratio, 0.5) / threads);
         }
     }
 }
