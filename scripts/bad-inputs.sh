@@ -116,7 +116,7 @@ run_case "--out holds another run" train
 rm -rf -- "$OUT"; echo notes > "$work/notes.txt"
 run_case "--out is a file" "$ROOT/bfa" train --quiet --steps 1 --data-dir "$D" --out "$work/notes.txt"
 run_case "--out under a file" "$ROOT/bfa" train --quiet --steps 1 --data-dir "$D" --out "$work/notes.txt/run"
-run_case "--out not writable (/proc)" "$ROOT/bfa" train --quiet --steps 1 --data-dir "$D" --out /proc/bfa-run
+run_case "--out where no file fits (/proc: 0 bytes free)" "$ROOT/bfa" train --quiet --steps 1 --data-dir "$D" --out /proc/bfa-run
 
 # ---- eval
 run_case "eval of a missing checkpoint" "$ROOT/bfa" eval "$work/nothing"
