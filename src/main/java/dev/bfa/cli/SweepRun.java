@@ -82,7 +82,8 @@ final class SweepRun {
         String report;
         try {
             report = "; report: " + SweepReports.write(sweep, List.of());
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | java.io.UncheckedIOException | dev.bfa.report.ReportException e) {
+            // A full disk may also have torn a cell's last metrics row, which the report reads.
             report = "; the report could not be written either";
         }
         err.println("bfa sweep: stopped: " + why + "; " + done + " of " + views.size() + " cells done and kept"
