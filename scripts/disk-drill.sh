@@ -6,7 +6,7 @@
 #   filled   the disk fills up after the run's first checkpoint: one warning line, training goes
 #            on, the last checkpoint fails with exit 4 and says what to do; no *.tmp is left, the
 #            first checkpoint is kept, and --resume after freeing space ends as a run that never
-#            stopped did (scripts/same-run.sh)
+#            stopped did (scripts/drill-common.sh)
 # Prints one line per check and exits non-zero at the first that fails.
 #
 #   scripts/disk-drill.sh                 uses data/ (run ./bfa fetch first)
@@ -21,24 +21,15 @@ cd "$ROOT"
 for name in mnist fashion-mnist; do
     [[ -d $DATA/$name ]] || { echo "disk-drill: $DATA/$name missing; run ./bfa fetch" >&2; exit 2; }
 done
-# shellcheck source=scripts/same-run.sh
-source scripts/same-run.sh
+# shellcheck source=scripts/drill-common.sh
+source scripts/drill-common.sh
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/bfa-disk-drill.XXXXXX")
 disk=$work/disk
 mkdir "$disk"
 cleanup() {
-    # a run still going (a check failed) holds files on the disk: stop it before the unmount
-    local job
-    for job in ${whole:-} ${pid:-}; do
-        if kill "$job" 2> /dev/null; then
-            wait "$job" 2> /dev/null || true
-        fi
-    done
-    if mountpoint -q "$disk"; then
-        umount "$disk"
-    fi
-    rm -rf -- "$work"
+    stop_jobs ${whole:-} ${pid:-}
+    remove_drill "$disk" "$work"
 }
 trap cleanup EXIT
 # Builds the jar first if the sources changed.

@@ -27,8 +27,8 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f s", b - a }'; }
 rows() { if [[ -f $1/metrics.csv ]]; then wc -l < "$1/metrics.csv"; else echo 0; fi; }
 wait_for() { until eval "$1"; do sleep 0.1; done; }
 
-# shellcheck source=scripts/same-run.sh
-source scripts/same-run.sh
+# shellcheck source=scripts/drill-common.sh
+source scripts/drill-common.sh
 compare() { same_run "$out/whole" "$1"; }
 
 t=$(now)

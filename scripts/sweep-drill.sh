@@ -3,7 +3,7 @@
 #   killed      a local sweep's process is killed (SIGKILL) in the middle of a cell: sweep status
 #               shows the cell interrupted and the next one pending; two `sweep --resume` started at
 #               once: one runs, the other is refused (exit 4) and runs nothing; the cells end as in a
-#               sweep that never stopped (scripts/same-run.sh)
+#               sweep that never stopped (scripts/drill-common.sh)
 #   disk full   the disk (a 60 MB tmpfs; root only) fills up during a sweep's second cell: that cell
 #               fails (exit 4), the third never starts, the sweep stops with exit 4 and one line
 #               saying what to do; the first cell is intact, no *.tmp is left; after freeing space
@@ -26,8 +26,8 @@ cd "$ROOT"
 for name in mnist fashion-mnist; do
     [[ -d $DATA/$name ]] || { echo "sweep-drill: $DATA/$name missing; run ./bfa fetch" >&2; exit 2; }
 done
-# shellcheck source=scripts/same-run.sh
-source "$ROOT/scripts/same-run.sh"
+# shellcheck source=scripts/drill-common.sh
+source "$ROOT/scripts/drill-common.sh"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/bfa-sweep-drill.XXXXXX")
 disk=$work/disk
@@ -35,12 +35,7 @@ mkdir "$disk"
 jobs_to_stop=()
 slurm_job=
 cleanup() {
-    local job
-    for job in "${jobs_to_stop[@]}"; do
-        if kill "$job" 2> /dev/null; then
-            wait "$job" 2> /dev/null || true
-        fi
-    done
+    stop_jobs ${jobs_to_stop[@]+"${jobs_to_stop[@]}"}
     if [[ -n $slurm_job ]]; then
         # Its tasks write under $work until they end: wait for that (KillWait is seconds) before removing it.
         scancel "$slurm_job" 2> /dev/null || true
@@ -49,10 +44,7 @@ cleanup() {
             sleep 1
         done
     fi
-    if mountpoint -q "$disk"; then
-        umount "$disk"
-    fi
-    rm -rf -- "$work"
+    remove_drill "$disk" "$work"
 }
 trap cleanup EXIT
 build=$(./bfa --version 2>&1) || { echo "sweep-drill: ./bfa does not run: $build" >&2; exit 1; }
