@@ -30,7 +30,7 @@ public record Blocking(int mr, int nr, int kc, int mc, int nc) {
         }
     }
 
-    /** Forces the micro-kernel's height (4 or 8), so that one machine can test both micro-kernels. */
+    /** Forces the micro-kernel's height (4, 8 or 12), so that one machine can test every micro-kernel. */
     public static final String MR_PROPERTY = "bfa.gemm.mr";
 
     /**
@@ -39,7 +39,7 @@ public record Blocking(int mr, int nr, int kc, int mc, int nc) {
      * ones, where 16 registers (AVX2) hold 8 accumulators, two B vectors and the broadcasts. Six
      * rows (12 accumulators) measured slower there: C2 kept three broadcasts live and spilled an
      * accumulator to the stack on every step of k (docs/kernels.md, "Measured choices"). The
-     * property {@value #MR_PROPERTY} forces 4 or 8.
+     * property {@value #MR_PROPERTY} forces 4, 8 or 12 (24 accumulators, for 512-bit vectors).
      */
     public static int microKernelRows(int floatsPerVector) {
         String forced = System.getProperty(MR_PROPERTY);
@@ -49,7 +49,8 @@ public record Blocking(int mr, int nr, int kc, int mc, int nc) {
         return switch (forced.trim()) {
             case "4" -> 4;
             case "8" -> 8;
-            default -> throw new IllegalArgumentException("-D" + MR_PROPERTY + "=" + forced + " is not 4 or 8");
+            case "12" -> 12;
+            default -> throw new IllegalArgumentException("-D" + MR_PROPERTY + "=" + forced + " is not 4, 8 or 12");
         };
     }
 

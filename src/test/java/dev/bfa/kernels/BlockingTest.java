@@ -32,11 +32,13 @@ class BlockingTest {
     }
 
     @Test
-    void thePropertyForcesEitherHeight() {
+    void thePropertyForcesAnyHeight() {
         System.setProperty(Blocking.MR_PROPERTY, "8");
         assertThat(Blocking.microKernelRows(8)).isEqualTo(8);
         System.setProperty(Blocking.MR_PROPERTY, " 4 ");
         assertThat(Blocking.microKernelRows(16)).isEqualTo(4);
+        System.setProperty(Blocking.MR_PROPERTY, "12");
+        assertThat(Blocking.microKernelRows(16)).isEqualTo(12);
     }
 
     @Test
@@ -44,7 +46,7 @@ class BlockingTest {
         System.setProperty(Blocking.MR_PROPERTY, "6");
         assertThatThrownBy(() -> Blocking.microKernelRows(8))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("-Dbfa.gemm.mr=6 is not 4 or 8");
+                .hasMessage("-Dbfa.gemm.mr=6 is not 4, 8 or 12");
     }
 
     @Test
@@ -54,5 +56,6 @@ class BlockingTest {
         assertThat(blocking.nc() % 16).isZero();
         assertThatThrownBy(() -> new Blocking(4, 16, 256, 130, 3072))
                 .hasMessage("mc 130 must be a multiple of mr 4");
+        assertThat(Blocking.forMicroKernel(12, 32).mc()).isEqualTo(132);
     }
 }

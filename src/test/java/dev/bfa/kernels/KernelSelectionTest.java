@@ -1,6 +1,7 @@
 package dev.bfa.kernels;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -39,6 +40,14 @@ class KernelSelectionTest {
         } else {
             assertThat(selection.vectorBits()).isEqualTo(selection.preferredBits());
         }
+    }
+
+    /** A register tile forced with {@value Blocking#MR_PROPERTY} (as the pom's GEMM executions do) is the one the GEMM uses. */
+    @Test
+    void theForcedRegisterTileIsWhatRuns() {
+        String forced = System.getProperty(Blocking.MR_PROPERTY);
+        assumeTrue(forced != null && KernelProvider.selection().simd(), "no register tile forced");
+        assertThat(KernelProvider.kernels().blocking()).map(Blocking::mr).hasValue(Integer.parseInt(forced.trim()));
     }
 
     /**

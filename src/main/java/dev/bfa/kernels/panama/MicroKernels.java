@@ -33,7 +33,9 @@ final class MicroKernels {
     static void microKernel(float[] a, int aOffset, float[] b, int bOffset, int kc, MemorySegment c,
                             long cOffset, long ldc, boolean fromZero, MemorySegment unpackedB,
                             long unpackedOffset, long unpackedLd) {
-        if (MR == 8) {
+        if (MR == 12) {
+            microKernel12(a, aOffset, b, bOffset, kc, c, cOffset, ldc, fromZero, unpackedB, unpackedOffset, unpackedLd);
+        } else if (MR == 8) {
             microKernel8(a, aOffset, b, bOffset, kc, c, cOffset, ldc, fromZero, unpackedB, unpackedOffset, unpackedLd);
         } else {
             microKernel4(a, aOffset, b, bOffset, kc, c, cOffset, ldc, fromZero, unpackedB, unpackedOffset, unpackedLd);
@@ -45,6 +47,138 @@ final class MicroKernels {
         FloatVector v = FloatVector.fromMemorySegment(SPECIES, unpackedB, from, NATIVE);
         v.intoArray(b, bi);
         return v;
+    }
+
+    /** 12 x NR: 24 accumulators, 2 loads and 12 broadcasts per step of k. */
+    private static void microKernel12(float[] a, int aOffset, float[] b, int bOffset, int kc, MemorySegment c,
+                                      long cOffset, long ldc, boolean fromZero, MemorySegment unpackedB,
+                                      long unpackedOffset, long unpackedLd) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+        FloatVector c60, c61, c70, c71, c80, c81, c90, c91, ca0, ca1, cb0, cb1;
+        long second = (long) VL * FLOAT_BYTES;
+        if (fromZero) {
+            FloatVector zero = FloatVector.zero(SPECIES);
+            c00 = zero; c01 = zero; c10 = zero; c11 = zero; c20 = zero; c21 = zero; c30 = zero; c31 = zero;
+            c40 = zero; c41 = zero; c50 = zero; c51 = zero; c60 = zero; c61 = zero; c70 = zero; c71 = zero;
+            c80 = zero; c81 = zero; c90 = zero; c91 = zero; ca0 = zero; ca1 = zero; cb0 = zero; cb1 = zero;
+        } else {
+            long r = cOffset;
+            c00 = FloatVector.fromMemorySegment(SPECIES, c, r, NATIVE);
+            c01 = FloatVector.fromMemorySegment(SPECIES, c, r + second, NATIVE);
+            r += ldc;
+            c10 = FloatVector.fromMemorySegment(SPECIES, c, r, NATIVE);
+            c11 = FloatVector.fromMemorySegment(SPECIES, c, r + second, NATIVE);
+            r += ldc;
+            c20 = FloatVector.fromMemorySegment(SPECIES, c, r, NATIVE);
+            c21 = FloatVector.fromMemorySegment(SPECIES, c, r + second, NATIVE);
+            r += ldc;
+            c30 = FloatVector.fromMemorySegment(SPECIES, c, r, NATIVE);
+            c31 = FloatVector.fromMemorySegment(SPECIES, c, r + second, NATIVE);
+            r += ldc;
+            c40 = FloatVector.fromMemorySegment(SPECIES, c, r, NATIVE);
+            c41 = FloatVector.fromMemorySegment(SPECIES, c, r + second, NATIVE);
+            r += ldc;
+            c50 = FloatVector.fromMemorySegment(SPECIES, c, r, NATIVE);
+            c51 = FloatVector.fromMemorySegment(SPECIES, c, r + second, NATIVE);
+            r += ldc;
+            c60 = FloatVector.fromMemorySegment(SPECIES, c, r, NATIVE);
+            c61 = FloatVector.fromMemorySegment(SPECIES, c, r + second, NATIVE);
+            r += ldc;
+            c70 = FloatVector.fromMemorySegment(SPECIES, c, r, NATIVE);
+            c71 = FloatVector.fromMemorySegment(SPECIES, c, r + second, NATIVE);
+            r += ldc;
+            c80 = FloatVector.fromMemorySegment(SPECIES, c, r, NATIVE);
+            c81 = FloatVector.fromMemorySegment(SPECIES, c, r + second, NATIVE);
+            r += ldc;
+            c90 = FloatVector.fromMemorySegment(SPECIES, c, r, NATIVE);
+            c91 = FloatVector.fromMemorySegment(SPECIES, c, r + second, NATIVE);
+            r += ldc;
+            ca0 = FloatVector.fromMemorySegment(SPECIES, c, r, NATIVE);
+            ca1 = FloatVector.fromMemorySegment(SPECIES, c, r + second, NATIVE);
+            r += ldc;
+            cb0 = FloatVector.fromMemorySegment(SPECIES, c, r, NATIVE);
+            cb1 = FloatVector.fromMemorySegment(SPECIES, c, r + second, NATIVE);
+        }
+        for (int kk = 0; kk < kc; kk++) {
+            int ai = aOffset + kk * 12;
+            int bi = bOffset + kk * NR;
+            FloatVector b0 = unpackedB == null
+                    ? FloatVector.fromArray(SPECIES, b, bi) : packed(unpackedB, unpackedOffset + kk * unpackedLd, b, bi);
+            FloatVector b1 = unpackedB == null ? FloatVector.fromArray(SPECIES, b, bi + VL)
+                    : packed(unpackedB, unpackedOffset + kk * unpackedLd + second, b, bi + VL);
+            FloatVector x = FloatVector.broadcast(SPECIES, a[ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(SPECIES, a[ai + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(SPECIES, a[ai + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(SPECIES, a[ai + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(SPECIES, a[ai + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(SPECIES, a[ai + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(SPECIES, a[ai + 6]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(SPECIES, a[ai + 7]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+            x = FloatVector.broadcast(SPECIES, a[ai + 8]);
+            c80 = x.fma(b0, c80);
+            c81 = x.fma(b1, c81);
+            x = FloatVector.broadcast(SPECIES, a[ai + 9]);
+            c90 = x.fma(b0, c90);
+            c91 = x.fma(b1, c91);
+            x = FloatVector.broadcast(SPECIES, a[ai + 10]);
+            ca0 = x.fma(b0, ca0);
+            ca1 = x.fma(b1, ca1);
+            x = FloatVector.broadcast(SPECIES, a[ai + 11]);
+            cb0 = x.fma(b0, cb0);
+            cb1 = x.fma(b1, cb1);
+        }
+        long r = cOffset;
+        c00.intoMemorySegment(c, r, NATIVE);
+        c01.intoMemorySegment(c, r + second, NATIVE);
+        r += ldc;
+        c10.intoMemorySegment(c, r, NATIVE);
+        c11.intoMemorySegment(c, r + second, NATIVE);
+        r += ldc;
+        c20.intoMemorySegment(c, r, NATIVE);
+        c21.intoMemorySegment(c, r + second, NATIVE);
+        r += ldc;
+        c30.intoMemorySegment(c, r, NATIVE);
+        c31.intoMemorySegment(c, r + second, NATIVE);
+        r += ldc;
+        c40.intoMemorySegment(c, r, NATIVE);
+        c41.intoMemorySegment(c, r + second, NATIVE);
+        r += ldc;
+        c50.intoMemorySegment(c, r, NATIVE);
+        c51.intoMemorySegment(c, r + second, NATIVE);
+        r += ldc;
+        c60.intoMemorySegment(c, r, NATIVE);
+        c61.intoMemorySegment(c, r + second, NATIVE);
+        r += ldc;
+        c70.intoMemorySegment(c, r, NATIVE);
+        c71.intoMemorySegment(c, r + second, NATIVE);
+        r += ldc;
+        c80.intoMemorySegment(c, r, NATIVE);
+        c81.intoMemorySegment(c, r + second, NATIVE);
+        r += ldc;
+        c90.intoMemorySegment(c, r, NATIVE);
+        c91.intoMemorySegment(c, r + second, NATIVE);
+        r += ldc;
+        ca0.intoMemorySegment(c, r, NATIVE);
+        ca1.intoMemorySegment(c, r + second, NATIVE);
+        r += ldc;
+        cb0.intoMemorySegment(c, r, NATIVE);
+        cb1.intoMemorySegment(c, r + second, NATIVE);
     }
 
     /** 8 x NR: 16 accumulators, 2 loads and 8 broadcasts per step of k. */

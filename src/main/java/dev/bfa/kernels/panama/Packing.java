@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 
 /**
  * Packing: copies a block of an operand into the panels the micro-kernel streams through, so that
@@ -27,6 +28,11 @@ final class Packing {
      * into one 8-way set. One cache line of padding spreads them over consecutive sets.
      */
     static final int B_PANEL_PAD = 16;
+    /**
+     * The first 12 lanes, for A's 12-row panels at 512 bits. A constant: a mask made per call with
+     * {@code indexInRange} was allocated, about 3 KB a training step.
+     */
+    private static final VectorMask<Float> TWELVE_LANES = SPECIES.indexInRange(0, Math.min(12, VL));
 
     private Packing() {
     }
@@ -55,11 +61,11 @@ final class Packing {
      * {@link #pack} for an operand whose storage rows run along j. Each storage row is walked once,
      * left to right, handing its runs out to the panels: filling one panel at a time strides down
      * {@code kc} rows instead, and made the packing of B cost about as much as the micro-kernel.
-     * Runs are whole vectors without masks. Panels half a vector wide (A's) are the exception: they
-     * are packed two at a time, down all their rows, by {@link #packPanelPairs}; what that leaves
-     * (an odd last panel, the last row of an odd {@code kc}), a ragged last panel, whose padding is
-     * zeroed, and panels of other widths below a vector (A's 4 rows forced with {@code
-     * -Dbfa.gemm.mr=4} at 512 bits) are copied exactly.
+     * Runs are whole vectors without masks. Panels half a vector wide (A's 8 rows at 512 bits) are
+     * the exception: they are packed two at a time, down all their rows, by {@link #packPanelPairs}.
+     * A's 12-row panels at 512 bits are copied a masked vector per row. What is left (what the pairs leave, an odd last panel or the last row of an odd
+     * {@code kc}, and other panels below a vector, A's 4 rows forced with {@code -Dbfa.gemm.mr=4}
+     * at 512 bits) is copied exactly, and a ragged last panel's padding is zeroed.
      */
     static void packPlainRows(FloatMatrix view, int k0, int kc, int j0, int width, int panelWidth, float[] dst,
                               int dstOffset, int panelStride) {
@@ -69,6 +75,7 @@ final class Packing {
         int vectorPanels = panelWidth % VL == 0 ? fullPanels : 0;
         int pairedPanels = 2 * panelWidth == VL ? fullPanels & ~1 : 0;
         int pairedRows = pairedPanels > 0 ? kc & ~1 : 0;
+        boolean twelveRows = isTwelveRowPanel(panelWidth);
         if (pairedRows > 0) {
             packPanelPairs(view, k0, pairedRows, j0, pairedPanels, dst, dstOffset, panelStride);
         }
@@ -84,8 +91,14 @@ final class Packing {
             }
             int firstCopied = Math.max(vectorPanels, kk < pairedRows ? pairedPanels : 0);
             for (int p = firstCopied; p < fullPanels; p++) {
-                MemorySegment.copy(src, ValueLayout.JAVA_FLOAT_UNALIGNED, row + (long) p * panelWidth * FLOAT_BYTES,
-                        dst, to + p * panelStride, panelWidth);
+                long from = row + (long) p * panelWidth * FLOAT_BYTES;
+                if (twelveRows) {
+                    FloatVector.fromMemorySegment(SPECIES, src, from, NATIVE, TWELVE_LANES)
+                            .intoArray(dst, to + p * panelStride, TWELVE_LANES);
+                } else {
+                    MemorySegment.copy(src, ValueLayout.JAVA_FLOAT_UNALIGNED, from, dst, to + p * panelStride,
+                            panelWidth);
+                }
             }
             if (raggedWidth > 0) {
                 int at = to + fullPanels * panelStride;
@@ -126,23 +139,28 @@ final class Packing {
     /**
      * A panel of an operand whose storage rows run along k. Whole VL x VL blocks (VL storage rows,
      * VL floats of each) are transposed in registers ({@link RegisterTranspose#transposeBlock}), and
-     * so are whole panels half a vector wide (A's), VL deep at a time; what is left, the columns of
-     * a ragged panel or of other narrow panels and the last {@code kc % VL} rows of k, goes through
-     * {@link #copyTransposed}, and the columns past {@code w} are zeros. Copied element by element,
-     * these panels had taken a large share of an NT GEMM's time.
+     * so are whole panels half a vector wide (A's 8 rows at 512 bits) or 12 rows at 512 bits ({@link
+     * #packTwelveRows}), VL deep at a time; what is left, the columns of a ragged panel or of other
+     * narrow panels and the last {@code kc % VL} rows of k, goes through {@link #copyTransposed},
+     * and the columns past {@code w} are zeros. Copied element by element, these panels had taken a
+     * large share of an NT GEMM's time.
      */
     private static void packTransposedPanel(FloatMatrix view, int k0, int kc, int jStart, int w, int panelWidth,
                                             float[] dst, int base, float[] lines) {
         boolean halfWidth = VL >= 8 && 2 * panelWidth == VL && w == panelWidth;
+        boolean twelveRows = isTwelveRowPanel(panelWidth) && w == panelWidth;
         int blockColumns = !RegisterTranspose.TRANSPOSES_IN_REGISTERS ? 0
-                : halfWidth ? w : panelWidth % VL == 0 ? w / VL * VL : 0;
+                : halfWidth || twelveRows ? w : panelWidth % VL == 0 ? w / VL * VL : 0;
         int blockDepth = blockColumns > 0 ? kc / VL * VL : 0;
         MemorySegment src = view.segment();
         long ld = (long) view.ld() * FLOAT_BYTES;
-        for (int jj = 0; jj < blockColumns; jj += VL) {
+        if (twelveRows) {
+            packTwelveRows(src, view.storageOffset(jStart, k0), ld, blockDepth, dst, base, lines);
+        }
+        for (int jj = 0; jj < blockColumns && !twelveRows; jj += VL) {
             long row = view.storageOffset(jStart + jj, k0);
             for (int kk = 0; kk < blockDepth; kk += VL) {
-                RegisterTranspose.transposeBlock(src, row + (long) kk * FLOAT_BYTES, ld, dst,
+                RegisterTranspose.transposeBlock(src, row + (long) kk * FLOAT_BYTES, ld, VL, dst,
                         base + kk * panelWidth + jj, panelWidth, halfWidth);
             }
         }
@@ -151,6 +169,30 @@ final class Packing {
         for (int kk = 0; w < panelWidth && kk < kc; kk++) {
             Arrays.fill(dst, base + kk * panelWidth + w, base + (kk + 1) * panelWidth, 0f);
         }
+    }
+
+    /**
+     * The first {@code depth} (a multiple of VL) rows of a whole 12-row panel at 512 bits, a block
+     * of 16 rows of k at a time: its 12 storage rows transposed in registers into {@code lines}, 16
+     * floats a row, then each row's first 12 floats copied into the panel with a masked vector.
+     * Stored straight into the panel with masks by {@link RegisterTranspose#transposeBlock}, the
+     * larger method was more than C1 could compile ("out of virtual registers in linear scan"), C2
+     * had not compiled it either after seconds of GEMMs, and every GEMM with a transposed operand
+     * ran at a quarter of its speed (Zen 4, 128 x 1024 x 1024 NT).
+     */
+    private static void packTwelveRows(MemorySegment src, long from, long ld, int depth, float[] dst, int base,
+                                       float[] lines) {
+        for (int kk = 0; kk < depth; kk += VL) {
+            RegisterTranspose.transposeBlock(src, from + (long) kk * FLOAT_BYTES, ld, 12, lines, 0, VL, false);
+            for (int t = 0; t < VL; t++) {
+                FloatVector.fromArray(SPECIES, lines, t * VL).intoArray(dst, base + (kk + t) * 12, TWELVE_LANES);
+            }
+        }
+    }
+
+    /** Whether panels {@code panelWidth} wide are A's 12-row panels at 512 bits ({@code -Dbfa.gemm.mr=12}). */
+    private static boolean isTwelveRowPanel(int panelWidth) {
+        return VL == 16 && panelWidth == 12;
     }
 
     /**

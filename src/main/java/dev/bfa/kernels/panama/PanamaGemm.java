@@ -32,7 +32,8 @@ final class PanamaGemm {
     /**
      * Rows of the register tile ({@link Blocking#microKernelRows}): 8 with 512-bit vectors, where
      * AVX-512's 32 registers hold the 16 accumulators; 4 with narrower ones, for AVX2's 16
-     * registers. {@link MicroKernels} has a kernel unrolled for each.
+     * registers; 12 (24 accumulators) only where forced, measured slower than 8 on the Zen 4
+     * (docs/kernels.md). {@link MicroKernels} has a kernel unrolled for each.
      */
     static final int MR = Blocking.microKernelRows(VL);
     /** Columns of the register tile: two vectors. */

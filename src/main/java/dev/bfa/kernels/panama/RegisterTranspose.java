@@ -70,11 +70,14 @@ final class RegisterTranspose {
      * or VL / 2 with {@code halfWidth}, for a panel half a vector wide (A's 8 x 16 at 512 bits, 4 x
      * 8 at 256), whose rows then hold two rows of the result each (row r: rows r and r + VL / 2 of
      * the transposition, in its lower and upper half), merged in pairs into whole vectors; {@code
-     * stride} is then VL / 2, the result contiguous. Written for 16 rows; the rows and stages past
-     * the block's height are skipped, and those past VL are constant-false branches that C2 removes.
+     * stride} is then VL / 2, the result contiguous. {@code loadedRows} is the block's height, or
+     * 12 of 16 for A's 12-row panels at 512 bits: the last four rows are then not read, and the
+     * last four lanes of every result row are left over from other rows. Written for 16 rows; the rows
+     * and stages past the block's height are skipped, and those past VL are constant-false branches
+     * that C2 removes.
      */
-    static void transposeBlock(MemorySegment src, long from, long ld, float[] dst, int to, int stride,
-                               boolean halfWidth) {
+    static void transposeBlock(MemorySegment src, long from, long ld, int loadedRows, float[] dst, int to,
+                               int stride, boolean halfWidth) {
         int rows = halfWidth ? VL / 2 : VL;
         FloatVector r0 = FloatVector.fromMemorySegment(SPECIES, src, from, NATIVE);
         FloatVector r1 = FloatVector.fromMemorySegment(SPECIES, src, from + ld, NATIVE);
@@ -93,10 +96,12 @@ final class RegisterTranspose {
             r9 = FloatVector.fromMemorySegment(SPECIES, src, from + 9 * ld, NATIVE);
             r10 = FloatVector.fromMemorySegment(SPECIES, src, from + 10 * ld, NATIVE);
             r11 = FloatVector.fromMemorySegment(SPECIES, src, from + 11 * ld, NATIVE);
-            r12 = FloatVector.fromMemorySegment(SPECIES, src, from + 12 * ld, NATIVE);
-            r13 = FloatVector.fromMemorySegment(SPECIES, src, from + 13 * ld, NATIVE);
-            r14 = FloatVector.fromMemorySegment(SPECIES, src, from + 14 * ld, NATIVE);
-            r15 = FloatVector.fromMemorySegment(SPECIES, src, from + 15 * ld, NATIVE);
+            if (loadedRows > 12) {
+                r12 = FloatVector.fromMemorySegment(SPECIES, src, from + 12 * ld, NATIVE);
+                r13 = FloatVector.fromMemorySegment(SPECIES, src, from + 13 * ld, NATIVE);
+                r14 = FloatVector.fromMemorySegment(SPECIES, src, from + 14 * ld, NATIVE);
+                r15 = FloatVector.fromMemorySegment(SPECIES, src, from + 15 * ld, NATIVE);
+            }
         }
         FloatVector lower = FloatVector.fromArray(SPECIES, TRANSPOSE_SELECTIONS, 0);
         FloatVector upper = FloatVector.fromArray(SPECIES, TRANSPOSE_SELECTIONS, VL);
