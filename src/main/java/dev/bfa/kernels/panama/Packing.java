@@ -63,9 +63,10 @@ final class Packing {
      * {@code kc} rows instead, and made the packing of B cost about as much as the micro-kernel.
      * Runs are whole vectors without masks. Panels half a vector wide (A's 8 rows at 512 bits) are
      * the exception: they are packed two at a time, down all their rows, by {@link #packPanelPairs}.
-     * A's 12-row panels at 512 bits are copied a masked vector per row. What is left (what the pairs leave, an odd last panel or the last row of an odd
-     * {@code kc}, and other panels below a vector, A's 4 rows forced with {@code -Dbfa.gemm.mr=4}
-     * at 512 bits) is copied exactly, and a ragged last panel's padding is zeroed.
+     * A's 12-row panels at 512 bits are copied a masked vector per row. What is left (what the
+     * pairs leave, an odd last panel or the last row of an odd {@code kc}, and other panels below
+     * a vector, A's 4 rows forced with {@code -Dbfa.gemm.mr=4} at 512 bits) is copied exactly, and
+     * a ragged last panel's padding is zeroed.
      */
     static void packPlainRows(FloatMatrix view, int k0, int kc, int j0, int width, int panelWidth, float[] dst,
                               int dstOffset, int panelStride) {
@@ -156,12 +157,13 @@ final class Packing {
         long ld = (long) view.ld() * FLOAT_BYTES;
         if (twelveRows) {
             packTwelveRows(src, view.storageOffset(jStart, k0), ld, blockDepth, dst, base, lines);
-        }
-        for (int jj = 0; jj < blockColumns && !twelveRows; jj += VL) {
-            long row = view.storageOffset(jStart + jj, k0);
-            for (int kk = 0; kk < blockDepth; kk += VL) {
-                RegisterTranspose.transposeBlock(src, row + (long) kk * FLOAT_BYTES, ld, VL, dst,
-                        base + kk * panelWidth + jj, panelWidth, halfWidth);
+        } else {
+            for (int jj = 0; jj < blockColumns; jj += VL) {
+                long row = view.storageOffset(jStart + jj, k0);
+                for (int kk = 0; kk < blockDepth; kk += VL) {
+                    RegisterTranspose.transposeBlock(src, row + (long) kk * FLOAT_BYTES, ld, VL, dst,
+                            base + kk * panelWidth + jj, panelWidth, halfWidth);
+                }
             }
         }
         copyTransposed(view, k0, blockDepth, kc, jStart, 0, blockColumns, panelWidth, dst, base, lines);
@@ -177,8 +179,8 @@ final class Packing {
      * floats a row, then each row's first 12 floats copied into the panel with a masked vector.
      * Stored straight into the panel with masks by {@link RegisterTranspose#transposeBlock}, the
      * larger method was more than C1 could compile ("out of virtual registers in linear scan"), C2
-     * had not compiled it either after seconds of GEMMs, and every GEMM with a transposed operand
-     * ran at a quarter of its speed (Zen 4, 128 x 1024 x 1024 NT).
+     * had not compiled it either after seconds of GEMMs, and with the default 8-row tile too
+     * 128 x 1024 x 1024 NT ran 0.27 x as fast, NN 0.76 x (Zen 4).
      */
     private static void packTwelveRows(MemorySegment src, long from, long ld, int depth, float[] dst, int base,
                                        float[] lines) {

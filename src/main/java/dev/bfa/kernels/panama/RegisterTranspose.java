@@ -72,9 +72,9 @@ final class RegisterTranspose {
      * the transposition, in its lower and upper half), merged in pairs into whole vectors; {@code
      * stride} is then VL / 2, the result contiguous. {@code loadedRows} is the block's height, or
      * 12 of 16 for A's 12-row panels at 512 bits: the last four rows are then not read, and the
-     * last four lanes of every result row are left over from other rows. Written for 16 rows; the rows
-     * and stages past the block's height are skipped, and those past VL are constant-false branches
-     * that C2 removes.
+     * last four lanes of every result row are to be ignored. Written for 16 rows; the
+     * rows and stages past the block's height are skipped, and those past VL are constant-false
+     * branches that C2 removes.
      */
     static void transposeBlock(MemorySegment src, long from, long ld, int loadedRows, float[] dst, int to,
                                int stride, boolean halfWidth) {
